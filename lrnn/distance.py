@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import linalg
 
-from ._quadrature import integrate_half_line
+from ._quadrature import integrate_half_line, sign_changes
 from ._validation import as_norm_order
 from .kernels import Kernel
 from .rnn import LinearRNN, ModelKernel
@@ -75,8 +75,8 @@ def inner(a, b) -> float:
     return _quad(lambda t: float(a._eval(np.asarray(t)) * b._eval(np.asarray(t))), a, b)
 
 
-def _quad(f, a: Kernel, b: Kernel) -> float:
-    return integrate_half_line(f, a._breakpoints() + b._breakpoints(), max(a._timescale, b._timescale))
+def _quad(f, a: Kernel, b: Kernel, noisy: bool = False) -> float:
+    return integrate_half_line(f, a._breakpoints() + b._breakpoints(), max(a._timescale, b._timescale), noisy=noisy)
 
 
 def distance(a, b=None, p: int = 2) -> float:
@@ -116,21 +116,40 @@ def distance(a, b=None, p: int = 2) -> float:
     kb = _as_scalar_kernel("b", b)
     diff = ka - kb
     if p == 1:
-        return _quad(lambda t: float(abs(diff._eval(np.asarray(t)))), ka, kb)
+        return diff._quad_norm(1)
     sa, sb = ka.state_space(), kb.state_space()
     if sa is not None and sb is not None:
-        sq = _lyapunov_sq(*diff.state_space())
+        sq, scale = _lyapunov_sq(*diff.state_space())
     else:
-        sq = ka.norm(2) ** 2 + kb.norm(2) ** 2 - 2.0 * inner(ka, kb)
-    scale = ka.norm(2) ** 2 + kb.norm(2) ** 2
+        ip, ip_scale = _inner_with_scale(ka, kb)
+        sq = ka.norm(2) ** 2 + kb.norm(2) ** 2 - 2.0 * ip
+        scale = ka.norm(2) ** 2 + kb.norm(2) ** 2 + 2.0 * ip_scale
     if sq < _CANCELLATION * scale:
-        sq = _quad(lambda t: float(diff._eval(np.asarray(t)) ** 2), ka, kb)
+        sq = _quad(lambda t: float(diff._eval(np.asarray(t)) ** 2), ka, kb, noisy=True)
     return float(np.sqrt(max(sq, 0.0)))
 
 
-def _lyapunov_sq(W, U, c) -> float:
+def _lyapunov_sq(W, U, c) -> tuple[float, float]:
+    """cᵀPc with WP + PWᵀ = −UUᵀ, and the rounding scale |c|ᵀ|P||c| of that sum.
+
+    For weights that are large and alternate in sign (fits on nearly collinear
+    exponentials) the sum cancels; the scale tells the caller when to trust it.
+    """
     P = linalg.solve_continuous_lyapunov(W, -U @ U.T)
-    return float(c @ (0.5 * (P + P.T)) @ c)
+    P = 0.5 * (P + P.T)
+    return float(c @ P @ c), float(np.abs(c) @ np.abs(P) @ np.abs(c))
+
+
+def _inner_with_scale(a: Kernel, b: Kernel) -> tuple[float, float]:
+    """⟨a, b⟩ and the magnitude of the terms summed to get it (for cancellation checks)."""
+    value = inner(a, b)
+    for ss, other in ((a.state_space(), b), (b.state_space(), a)):
+        if ss is not None:
+            diag = _real_diagonal(ss)
+            if diag is not None:
+                rates, weights = diag
+                return value, float(np.abs(weights) @ np.abs(other.laplace(rates)))
+    return value, abs(value)
 
 
 def _model_distance(a, b, p: int) -> float:
@@ -156,11 +175,10 @@ def _model_distance(a, b, p: int) -> float:
 
     ts = 1.0 / abs(diff.spectral_abscissa)
     if p == 1:
-        return integrate_half_line(lambda t: float(np.sum(np.abs(values(t)))), (), ts)
-    sq = _lyapunov_sq(W, U, c)
-    scale = _lyapunov_sq(np.array(a.W), a._U, np.array(a.c))
-    if b is not None:
-        scale += _lyapunov_sq(np.array(b.W), b._U, np.array(b.c))
+        zeros = sorted({z for j in range(diff.input_dim)
+                        for z in sign_changes(lambda t, j=j: diff._kernel_values(t)[:, j], 60.0 * ts)})
+        return integrate_half_line(lambda t: float(np.sum(np.abs(values(t)))), zeros, ts)
+    sq, scale = _lyapunov_sq(W, U, c)
     if sq < _CANCELLATION * scale:
-        sq = integrate_half_line(lambda t: float(np.sum(values(t) ** 2)), (), ts)
+        sq = integrate_half_line(lambda t: float(np.sum(values(t) ** 2)), (), ts, noisy=True)
     return float(np.sqrt(max(sq, 0.0)))

@@ -43,7 +43,7 @@ from abc import ABC, abstractmethod
 import numpy as np
 from scipy import special
 
-from ._quadrature import integrate_half_line, log_panel_rule
+from ._quadrature import integrate_half_line, log_panel_rule, sign_changes
 from ._validation import as_norm_order, as_real_array, as_real_scalar, as_times
 
 __all__ = [
@@ -150,12 +150,18 @@ class Kernel(ABC):
     def _quad_norm(self, p: int) -> float:
         if p == 1:
             f = lambda t: float(abs(self._eval(np.asarray(t))))  # noqa: E731
-            return integrate_half_line(f, self._breakpoints(), self._timescale)
+            return integrate_half_line(f, self._l1_breakpoints(), self._timescale)
         f = lambda t: float(self._eval(np.asarray(t)) ** 2)  # noqa: E731
         return float(np.sqrt(integrate_half_line(f, self._breakpoints(), self._timescale)))
 
     def _breakpoints(self) -> tuple[float, ...]:
         return ()
+
+    def _l1_breakpoints(self) -> tuple[float, ...]:
+        """Features plus the sign changes of ρ up to ``max(features) + 60·timescale``."""
+        bp = self._breakpoints()
+        horizon = max(bp, default=0.0) + 60.0 * self._timescale
+        return bp + tuple(sign_changes(self._eval, horizon))
 
     def state_space(self):
         """A realisation ``(W, U, c)`` with ρ(t) = cᵀe^{Wt}U, or ``None``.
@@ -489,11 +495,16 @@ class Delayed(Kernel):
 
 
 # --------------------------------------------------------------------- Airy
-def _airy_primitive(u):
-    """∫₀ᵘ Ai(v) dv for real u (``scipy.special.itairy`` on each side of 0)."""
-    u = np.asarray(u, dtype=float)
-    apt, _, ant, _ = special.itairy(np.abs(u))
-    return np.where(u >= 0, apt, -ant)
+_GL16_X, _GL16_W = np.polynomial.legendre.leggauss(16)
+
+
+def _gauss_legendre(f, a, b):
+    """∫ₐᵇ f by one 16-point Gauss–Legendre panel per pair (a, b) (arrays)."""
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    half = 0.5 * (b - a)
+    mid = 0.5 * (b + a)
+    x = mid[..., None] + half[..., None] * _GL16_X
+    return half * (f(x) @ _GL16_W)
 
 
 class Airy(Kernel):
@@ -512,7 +523,8 @@ class Airy(Kernel):
 
     Notes
     -----
-    Step response :math:`\frac1k\int_{-k\ell}^{k(t-\ell)}\mathrm{Ai}`;
+    Step response :math:`\frac1k\int_{-k\ell}^{k(t-\ell)}\mathrm{Ai}` (composite
+    Gauss–Legendre on a cached panel table);
     :math:`\|\rho\|_2^2 = \frac1k\big(k\ell\,\mathrm{Ai}(-k\ell)^2 + \mathrm{Ai}'(-k\ell)^2\big)`
     from :math:`\frac{d}{dx}(x\mathrm{Ai}^2 - \mathrm{Ai}'^2) = \mathrm{Ai}^2`;
     :math:`L^1` norm and Laplace transform by quadrature between the zeros.
@@ -531,9 +543,42 @@ class Airy(Kernel):
         u = self.scale * (t - self.lag)
         return np.where(u > 100.0, 0.0, special.airy(np.minimum(u, 100.0))[0])
 
+    def _table(self):
+        """Panel edges on [0, T] and the cumulative integral of ρ at each edge.
+
+        Panels are a quarter of the shortest local wavelength of the ripples,
+        2π/(k√(kℓ)), integrated by 16-point Gauss–Legendre (≈ machine precision;
+        ``scipy.special.itairy`` is only good to ~1e-7). Beyond ``T = ℓ + 40/k``
+        ρ < Ai(40) ≈ 1e-38 and the primitive is constant.
+        """
+        if not hasattr(self, "_cum"):
+            k, x = self.scale, self.scale * self.lag
+            h = min(1.0, 0.5 * np.pi / np.sqrt(max(x, 1.0))) / k
+            end = self.lag + 40.0 / k
+            edges = np.linspace(0.0, end, int(np.ceil(end / h)) + 1)
+            parts = _gauss_legendre(self._eval, edges[:-1], edges[1:])
+            self._edges, self._cum = edges, np.concatenate([[0.0], np.cumsum(parts)])
+        return self._edges, self._cum
+
     def _primitive(self, t):
-        k = self.scale
-        return (_airy_primitive(k * (t - self.lag)) - _airy_primitive(-k * self.lag)) / k
+        edges, cum = self._table()
+        tc = np.minimum(t, edges[-1])
+        i = np.clip(np.searchsorted(edges, tc, side="right") - 1, 0, edges.size - 2)
+        return cum[i] + _gauss_legendre(self._eval, edges[i], tc)
+
+    def _between(self, a, b):
+        # Cells starting beyond the table's end hold ρ < 1e-38: zero. Cells no
+        # longer than a panel are integrated directly (no cancellation), longer
+        # ones as differences of the tabulated primitive.
+        edges, _ = self._table()
+        a, b = np.broadcast_arrays(np.asarray(a, float), np.asarray(b, float))
+        out = np.zeros(a.shape)
+        live = a < edges[-1]
+        short = live & ((b - a) <= edges[1] - edges[0])
+        long_ = live & ~short
+        out[short] = _gauss_legendre(self._eval, a[short], b[short])
+        out[long_] = self._primitive(b[long_]) - self._primitive(a[long_])
+        return out
 
     def norm(self, p: int = 2) -> float:
         p = as_norm_order(p)
@@ -590,7 +635,8 @@ class Sum(Kernel):
         a, b = self.terms
         sq = a.norm(2) ** 2 + b.norm(2) ** 2 + 2.0 * inner(a, b)
         if sq < 1e-6 * (a.norm(2) ** 2 + b.norm(2) ** 2):  # cancellation: integrate directly
-            return self._quad_norm(2)
+            f = lambda t: float(self._eval(np.asarray(t)) ** 2)  # noqa: E731
+            return float(np.sqrt(integrate_half_line(f, self._breakpoints(), self._timescale, noisy=True)))
         return float(np.sqrt(sq))
 
     def _breakpoints(self):

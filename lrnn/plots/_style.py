@@ -18,6 +18,7 @@ import matplotlib
 matplotlib.rcParams.setdefault("animation.embed_limit", 40.0)
 
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 from matplotlib import animation  # noqa: E402
 
 #: Okabe–Ito colour-blind-safe palette.
@@ -50,11 +51,26 @@ STYLE = {
 }
 
 
+def style_axes(ax) -> None:
+    """Apply the book's axes style (white background, palette, light grid, open frame).
+
+    Styling is applied to the axes themselves rather than through a temporary
+    ``rc_context``: figures created inside an ``rc_context`` stop being displayed
+    by the inline backend after the first one (the context restores the backend).
+    """
+    ax.set_facecolor("white")
+    ax.set_prop_cycle(color=CYCLE)
+    ax.grid(True, alpha=0.3)
+    ax.spines["top"].set_visible(False)
+    ax.spines["right"].set_visible(False)
+
+
 def new_figure(ncols: int = 1, nrows: int = 1, width: float = 4.2, height: float = 3.2, **kwargs):
     """A figure with the book's style and a grid of axes (``plt.subplots`` semantics)."""
-    with plt.rc_context(STYLE):
-        fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols, height * nrows),
-                                 constrained_layout=True, **kwargs)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols, height * nrows),
+                             constrained_layout=True, facecolor="white", **kwargs)
+    for ax in np.atleast_1d(axes).ravel():
+        style_axes(ax)
     return fig, axes
 
 
@@ -94,8 +110,8 @@ def scrubber(
     def update(i):
         for ax in axes_list:
             ax.clear()
-        with plt.rc_context(STYLE):
-            draw(axes if len(axes_list) > 1 else axes_list[0], values[i])
+            style_axes(ax)
+        draw(axes if len(axes_list) > 1 else axes_list[0], values[i])
         return []
 
     anim = animation.FuncAnimation(fig, update, frames=len(values), interval=interval, blit=False)
