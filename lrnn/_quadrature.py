@@ -53,8 +53,10 @@ def integrate_half_line(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", integrate.IntegrationWarning)
             return integrate_half_line(f, breakpoints, scale, epsabs)
-    pts = sorted({float(b) for b in breakpoints if np.isfinite(b) and b > 0})
-    edges = [0.0, *pts]
+    edges = [0.0]
+    for b in sorted(float(b) for b in breakpoints if np.isfinite(b) and b > 0):
+        if b - edges[-1] > 1e-9 * max(1.0, b):  # merge (near-)duplicates: no sliver intervals
+            edges.append(b)
     opts = dict(_QUAD_OPTS)
     total = 0.0
     # Pieces after the first are integrated to an absolute tolerance of 1e-13
