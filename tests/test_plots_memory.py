@@ -1,0 +1,362 @@
+"""Chapter 1 figures (lrnn.plots.memory) and widgets (lrnn.widgets.memory).
+
+The figure functions must run, label their axes and reject bad input; the numbers
+they compute are compared with independent references: closed forms, scipy
+quadrature, scipy.linalg.expm and scipy.signal.lsim.
+"""
+
+import time
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from scipy import integrate, linalg, signal, special  # noqa: E402
+
+import lrnn  # noqa: E402
+from lrnn import kernels  # noqa: E402
+from lrnn.plots import memory as pm  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _assert_labelled(fig):
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    assert axes, "figure has no axes"
+    for ax in axes:
+        assert ax.get_xlabel().strip(), f"axes {ax} has no x label"
+        assert ax.get_ylabel().strip(), f"axes {ax} has no y label"
+
+
+def _airy_zeros_in(lag, horizon):
+    z = lag + special.ai_zeros(40)[0]
+    return np.sort(z[(z > 0) & (z < horizon)])
+
+
+# ------------------------------------------------------------------ kernels and signals
+@pytest.mark.parametrize("memory", [0.5, 2.0, 7.0])
+def test_memory_kernel_norms_against_closed_forms_and_quadrature(memory):
+    assert pm.memory_kernel("exponential", memory).norm(1) == pytest.approx(memory, rel=1e-14)
+    assert pm.memory_kernel("power law", memory).norm(1) == pytest.approx(memory, rel=1e-14)
+    ref = np.sqrt(np.pi) / 2 * (1 + special.erf(memory))
+    assert pm.memory_kernel("delayed", memory).norm(1) == pytest.approx(ref, rel=1e-12)
+    ai = pm.memory_kernel("airy", memory)
+    z = _airy_zeros_in(memory, memory)
+    pieces = np.concatenate([[0.0], z, [memory, memory + 30.0]])
+    quad = sum(integrate.quad(lambda s: abs(special.airy(s - memory)[0]), a, b, epsabs=0, epsrel=1e-12)[0]
+               for a, b in zip(pieces[:-1], pieces[1:]))
+    assert ai.norm(1) == pytest.approx(quad, rel=1e-9)
+    # the memory parameter is the time scale / inverse exponent / lag
+    t = np.array([0.0, 1.0, 3.0])
+    np.testing.assert_allclose(pm.memory_kernel("exponential", memory)(t), np.exp(-t / memory), rtol=1e-14)
+    np.testing.assert_allclose(pm.memory_kernel("power law", memory)(t), (1 + t) ** -(1 + 1 / memory), rtol=1e-13)
+    np.testing.assert_allclose(pm.memory_kernel("delayed", memory)(t), np.exp(-(t - memory) ** 2), rtol=1e-13)
+    np.testing.assert_allclose(ai(t), special.airy(t - memory)[0], rtol=1e-13)
+
+
+def test_memory_kernel_rejects_bad_input():
+    with pytest.raises(ValueError, match="family"):
+        pm.memory_kernel("gaussian", 1.0)
+    with pytest.raises(TypeError, match="family"):
+        pm.memory_kernel(3, 1.0)
+    with pytest.raises(ValueError, match="memory"):
+        pm.memory_kernel("exponential", 0.0)
+    with pytest.raises(ValueError, match="memory"):
+        pm.memory_kernel("power law", np.nan)
+    with pytest.raises(TypeError, match="memory"):
+        pm.memory_kernel("delayed", "long")
+
+
+@pytest.mark.parametrize("name", pm.SIGNALS)
+def test_input_signals(name):
+    x = pm.input_signal(name, 500, 0.05, seed=3)
+    assert x.shape == (500,) and np.all(np.isfinite(x))
+    np.testing.assert_array_equal(x, pm.input_signal(name, 500, 0.05, seed=3))  # seeded
+    if name == "step":
+        np.testing.assert_array_equal(x, np.ones(500))
+    if name == "sinusoid":
+        np.testing.assert_allclose(x, np.sin(2 * np.pi * 0.05 * np.arange(500) / 5.0), atol=1e-14)
+    if name == "smooth random":
+        assert np.max(np.abs(x)) == pytest.approx(1.0)
+    if name == "white noise":
+        assert np.var(x) * 0.05 == pytest.approx(1.0, rel=0.2)
+
+
+def test_input_signal_rejects_bad_input():
+    with pytest.raises(ValueError, match="name"):
+        pm.input_signal("noise", 10, 0.1)
+    with pytest.raises(ValueError, match="n must"):
+        pm.input_signal("step", 0, 0.1)
+    with pytest.raises(TypeError, match="n must"):
+        pm.input_signal("step", 2.5, 0.1)
+    with pytest.raises(ValueError, match="dt"):
+        pm.input_signal("sinusoid", 10, -0.1)
+    with pytest.raises(ValueError, match="seed"):
+        pm.input_signal("white noise", 10, 0.1, seed=-1)
+
+
+# ------------------------------------------------------------------ gallery
+def test_kernel_gallery_figure_and_norms():
+    fig = pm.kernel_gallery()
+    assert len(fig.axes) == 5
+    _assert_labelled(fig)
+    fig2, axes = pm.new_figure(ncols=4)
+    norms = pm.draw_kernel_gallery(axes)
+    expected_l1 = [2.0, 2.0, np.sqrt(np.pi) / 2 * (1 + special.erf(5.0)), None]
+    expected_l2 = [1.0, 1 / np.sqrt(2.0),
+                   np.sqrt(integrate.quad(lambda t: np.exp(-2 * (t - 5) ** 2), 0, 40, epsabs=0, epsrel=1e-13)[0]),
+                   np.sqrt(integrate.quad(lambda t: special.airy(t - 5)[0] ** 2, 0, 40, points=[0.91, 2.66, 5.0],
+                                          epsabs=0, epsrel=1e-13)[0])]
+    for i in range(3):
+        assert norms[i, 0] == pytest.approx(expected_l1[i], rel=1e-12)
+    for i in range(4):
+        assert norms[i, 1] == pytest.approx(expected_l2[i], rel=1e-9)
+
+
+def test_kernel_gallery_rejects_bad_input():
+    fig, axes = pm.new_figure(ncols=2)
+    with pytest.raises(ValueError, match="axes"):
+        pm.draw_kernel_gallery(axes)                      # 4 kernels, 2 axes
+    with pytest.raises(ValueError, match="gallery"):
+        pm.kernel_gallery([])
+    with pytest.raises(TypeError, match="kernel"):
+        pm.kernel_gallery([("not a kernel", lambda t: t)], log_panel=False)
+    with pytest.raises(ValueError, match="t_max"):
+        pm.kernel_gallery(t_max=-1.0)
+
+
+# ------------------------------------------------------------------ experiment (a)
+@pytest.mark.parametrize("family", pm.FAMILIES)
+def test_kernel_response_matches_quadrature(family):
+    """y[n] = Σ_j (∫_cell ρ) x_j with cell integrals by scipy quad and a direct convolution."""
+    dt, t_max, memory = 0.1, 6.0, 2.0
+    fig, axes = pm.new_figure(ncols=2)
+    res = pm.draw_kernel_response(axes, family, memory, "smooth random", t_max=t_max, dt=dt, seed=4)
+    _assert_labelled(fig)
+    k = pm.memory_kernel(family, memory)
+    l1 = k.norm(1)
+    n = res["x"].size
+    assert n == 60
+    cells = np.array([integrate.quad(lambda s: float(k(s)), j * dt, (j + 1) * dt, epsabs=0, epsrel=1e-12)[0]
+                      for j in range(n)]) / l1
+    ref = np.convolve(cells, res["x"])[:n]
+    np.testing.assert_allclose(res["y"], ref, atol=1e-12)
+    np.testing.assert_allclose(res["t"], dt * np.arange(1, n + 1))
+    assert np.max(np.abs(res["y"])) <= np.max(np.abs(res["x"])) + 1e-12     # unit L1 kernel
+
+
+@pytest.mark.parametrize("signal_name", pm.SIGNALS)
+def test_kernel_response_figure_for_every_signal(signal_name):
+    fig = pm.kernel_response("airy", 3.0, signal_name, t_max=10.0)
+    assert len(fig.axes) == 2
+    _assert_labelled(fig)
+
+
+def test_kernel_response_unnormalised_step_is_step_response():
+    fig, axes = pm.new_figure(ncols=2)
+    res = pm.draw_kernel_response(axes, "power law", 2.0, "step", t_max=10.0, dt=0.05, normalise=False)
+    t = res["t"]
+    np.testing.assert_allclose(res["y"], 2.0 * (1 - (1 + t) ** -0.5), atol=1e-12)
+
+
+def test_kernel_response_rejects_bad_input():
+    with pytest.raises(ValueError, match="signal must"):
+        pm.kernel_response("exponential", 1.0, "chirp")
+    with pytest.raises(ValueError, match="dt"):
+        pm.kernel_response("exponential", 1.0, "step", dt=0.0)
+    with pytest.raises(ValueError, match="t_max"):
+        pm.kernel_response("exponential", 1.0, "step", t_max=0.05, dt=0.05)
+
+
+# ------------------------------------------------------------------ operator norm
+def test_mollified_sign_against_airy_zeros():
+    airy = kernels.Airy(lag=5.0)
+    s = np.linspace(0, 20, 2001)
+    z = _airy_zeros_in(5.0, 20.0)                         # 0.912, 2.662
+    assert z.size == 2
+    for eps in (0.3, 0.05):
+        ref = (special.ndtr((z[0] - s) / eps)
+               - (special.ndtr((z[1] - s) / eps) - special.ndtr((z[0] - s) / eps))
+               + (1 - special.ndtr((z[1] - s) / eps)))
+        np.testing.assert_allclose(pm.mollified_sign(airy, s, eps), ref, atol=1e-6)
+    exact = pm.mollified_sign(airy, s, 0.0)
+    away = np.min(np.abs(s[:, None] - z[None, :]), axis=1) > 1e-3
+    np.testing.assert_array_equal(exact[away], np.sign(airy(s[away])))
+    assert np.all(np.abs(pm.mollified_sign(airy, s, 0.1)) <= 1 + 1e-15)
+
+
+def test_mollified_sign_of_positive_kernel_is_one():
+    s = np.linspace(0, 10, 11)
+    np.testing.assert_allclose(pm.mollified_sign(kernels.Exponential(1.0), s, 0.5), 1.0, atol=1e-15)
+    np.testing.assert_allclose(pm.mollified_sign(-1.0 * kernels.Exponential(1.0), s, 0.5), -1.0, atol=1e-15)
+
+
+def test_norm_attainment_reaches_the_l1_norm():
+    airy = kernels.Airy(lag=5.0)
+    widths = np.array([1.0, 0.1, 0.01])
+    v = pm.norm_attainment(airy, widths, t=20.0, dt=0.005)
+    # independent reference: quadrature of ρ(s) m_ε(s) with m_ε from tabulated zeros
+    z = _airy_zeros_in(5.0, 20.0)
+    for eps, val in zip(widths, v):
+        def m(s, eps=eps):
+            return (special.ndtr((z[0] - s) / eps) - (special.ndtr((z[1] - s) / eps) - special.ndtr((z[0] - s) / eps))
+                    + (1 - special.ndtr((z[1] - s) / eps)))
+        ref = integrate.quad(lambda s: special.airy(s - 5)[0] * m(s), 0, 20, points=[*z, 5.0], limit=400)[0]
+        assert val == pytest.approx(ref, abs=2e-5)
+    l1 = airy.norm(1)
+    assert np.all(v <= l1 + 1e-9)
+    assert (l1 - v[-1]) / l1 < 1e-4
+    assert v[0] < 0.7 * l1                                # a wide mollifier misses the negative lobe
+
+
+def test_norm_attainment_positive_kernel_equals_step_response():
+    k = kernels.Exponential(0.5, 2.0)
+    v = pm.norm_attainment(k, [0.0, 0.3], t=8.0, dt=0.01)
+    np.testing.assert_allclose(v, 4.0 * (1 - np.exp(-4.0)), rtol=1e-12)
+
+
+def test_norm_attainment_figure_and_bad_input():
+    fig = pm.norm_attainment_figure(widths=(0.5, 0.05), t=12.0, dt=0.01)
+    _assert_labelled(fig)
+    with pytest.raises(ValueError, match="widths"):
+        pm.norm_attainment(kernels.Airy(5.0), [-0.1])
+    with pytest.raises(TypeError, match="kernel"):
+        pm.norm_attainment(lrnn.LinearRNN.diagonal([1.0], [1.0]), [0.1])
+    with pytest.raises(ValueError, match="s must be non-negative"):
+        pm.mollified_sign(kernels.Airy(5.0), [-1.0, 0.0], 0.1)
+    with pytest.raises(ValueError, match="width"):
+        pm.mollified_sign(kernels.Airy(5.0), [1.0], -0.1)
+
+
+# ------------------------------------------------------------------ experiment (b)
+def test_modal_rnn_kernel_against_closed_form_and_expm():
+    model = pm.modal_rnn([0.5, 2.0], [1.0, -0.5], pair=(0.2, 1.0), pair_weight=1.5)
+    assert model.hidden_size == 4
+    np.testing.assert_allclose(np.sort_complex(model.eigenvalues),
+                               np.sort_complex(np.array([-0.2 + 1j, -0.2 - 1j, -0.5, -2.0])), atol=1e-14)
+    t = np.linspace(0, 15, 31)
+    closed = np.exp(-0.5 * t) - 0.5 * np.exp(-2 * t) + 1.5 * np.exp(-0.2 * t) * np.cos(t)
+    np.testing.assert_allclose(model.kernel(t), closed, atol=1e-13)
+    W, U, c = np.array(model.W), np.array(model.U), np.array(model.c)
+    via_expm = np.array([c @ linalg.expm(W * s) @ U for s in t])
+    np.testing.assert_allclose(via_expm, closed, atol=1e-13)
+
+
+def test_modal_rnn_rejects_bad_input():
+    with pytest.raises(ValueError, match="rates"):
+        pm.modal_rnn([1.0, -0.5])
+    with pytest.raises(ValueError, match="weights"):
+        pm.modal_rnn([1.0, 2.0], [1.0])
+    with pytest.raises(ValueError, match="pair"):
+        pm.modal_rnn([1.0], pair=(0.0, 1.0))
+    with pytest.raises(ValueError, match="pair"):
+        pm.modal_rnn([1.0], pair=(1.0, 1.0, 2.0))
+    with pytest.raises(ValueError, match="at least one unit"):
+        pm.modal_rnn([])
+
+
+@pytest.mark.parametrize("model", [
+    pm.modal_rnn([1.0], [1.0], pair=(0.3, 1.5)),
+    pm.modal_rnn([0.2, 1.0, 5.0], [1.0, -2.0, 3.0]),
+    lrnn.LinearRNN([[-1.0, 1.0, 0.3], [-2.0, -1.0, 0.5], [0.1, 0.0, -3.0]], [1.0, 2.0, 3.0], [1.0, 0.0, 1.0]),
+    lrnn.LinearRNN([[-1.0, 1.0], [0.0, -1.0]], [0.0, 1.0], [1.0, 0.0]),      # Jordan block
+])
+def test_rnn_response_modes_and_output(model):
+    fig, axes = pm.new_figure(ncols=3)
+    res = pm.draw_rnn_response(axes, model, "smooth random", t_max=10.0, dt=0.05, seed=2)
+    _assert_labelled(fig)
+    W, U, c = np.array(model.W), np.array(model.U), np.array(model.c)
+    via_expm = np.array([c @ linalg.expm(W * s) @ U for s in res["t"]])
+    np.testing.assert_allclose(res["kernel"], via_expm, atol=1e-12)
+    np.testing.assert_allclose(res["modes"].sum(axis=0), via_expm, atol=1e-12)
+    n = res["x"].size
+    tl = 0.05 * np.arange(n + 1)
+    _, y_lsim, _ = signal.lsim((W, U[:, None], c[None, :], 0.0), np.append(res["x"], 0.0), tl, interp=False)
+    np.testing.assert_allclose(res["y"], y_lsim[1:], atol=1e-9)
+
+
+def test_rnn_response_figure_and_bad_input():
+    fig = pm.rnn_response()
+    assert len(fig.axes) == 3
+    _assert_labelled(fig)
+    with pytest.raises(TypeError, match="model"):
+        pm.rnn_response(kernels.Exponential(1.0))
+    with pytest.raises(ValueError, match="model"):
+        pm.rnn_response(lrnn.LinearRNN(-np.eye(2), np.eye(2), np.ones(2)))
+    with pytest.raises(ValueError, match="signal must"):
+        pm.rnn_response(signal="impulse")
+
+
+# ------------------------------------------------------------------ three views
+def test_three_views_agree_with_each_other_and_lsim():
+    model = pm.modal_rnn([0.5, 2.0], [1.0, -0.5], pair=(0.2, 1.0))
+    x = np.random.default_rng(7).standard_normal(300)
+    views = pm.three_views(model, x, 0.1)
+    assert set(views) == {"recurrent", "convolution", "modal"}
+    W, U, c = np.array(model.W), np.array(model.U), np.array(model.c)
+    _, y_lsim, _ = signal.lsim((W, U[:, None], c[None, :], 0.0), np.append(x, 0.0), 0.1 * np.arange(301),
+                               interp=False)
+    scale = np.max(np.abs(y_lsim))
+    for name, y in views.items():
+        assert y.shape == (300,)
+        np.testing.assert_allclose(y, y_lsim[1:], atol=1e-10 * scale, err_msg=name)
+        np.testing.assert_allclose(y, views["convolution"], atol=1e-13 * scale, err_msg=name)
+
+
+def test_three_views_figure_and_bad_input():
+    fig = pm.three_views_figure()
+    _assert_labelled(fig)
+    model = pm.modal_rnn([1.0])
+    with pytest.raises(TypeError, match="model"):
+        pm.three_views(kernels.Exponential(1.0), np.ones(3), 0.1)
+    with pytest.raises(ValueError, match="x must"):
+        pm.three_views(model, np.ones((3, 2)), 0.1)
+    with pytest.raises(ValueError, match="dt"):
+        pm.three_views(model, np.ones(3), 0.0)
+    with pytest.raises(ValueError, match="x must"):
+        pm.three_views(model, [1.0, np.nan], 0.1)
+    jordan = lrnn.LinearRNN([[-1.0, 1.0], [0.0, -1.0]], [0.0, 1.0], [1.0, 0.0])
+    with pytest.raises(ValueError, match="diagonalisable"):
+        pm.three_views(jordan, np.ones(3), 0.1)
+
+
+# ------------------------------------------------------------------ widgets
+def test_widgets_build_and_update_quickly():
+    pytest.importorskip("ipywidgets")
+    from lrnn.widgets import memory as wm
+
+    ui = wm.kernel_explorer("power law", 3.0, "step")
+    assert len(ui.children) >= 4
+    ui2 = wm.rnn_explorer(units=4)
+    assert len(ui2.children) >= 9
+    # one redraw of each widget's figure function stays well under a second
+    for draw in (lambda: pm.kernel_response("airy", 15.0, "white noise"),
+                 lambda: pm.rnn_response(pm.modal_rnn([0.1, 3.0], pair=(0.01, 5.0)), "smooth random")):
+        draw()  # warm-up
+        t0 = time.perf_counter()
+        draw()
+        assert time.perf_counter() - t0 < 1.0
+        plt.close("all")
+
+
+def test_widgets_reject_bad_input():
+    pytest.importorskip("ipywidgets")
+    from lrnn.widgets import memory as wm
+
+    with pytest.raises(ValueError, match="family"):
+        wm.kernel_explorer(family="gauss")
+    with pytest.raises(ValueError, match="memory"):
+        wm.kernel_explorer(memory=40.0)
+    with pytest.raises(ValueError, match="signal"):
+        wm.kernel_explorer(signal="chirp")
+    with pytest.raises(ValueError, match="units"):
+        wm.rnn_explorer(units=5)
+    with pytest.raises(ValueError, match="units"):
+        wm.rnn_explorer(units=1)
