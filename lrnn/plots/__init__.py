@@ -3,9 +3,14 @@
 The live widgets in :mod:`lrnn.widgets` wrap the same functions, so the page,
 the PDF and the notebook show the same picture. Topic modules:
 
+* :mod:`lrnn.plots.memory` — kernels, responses and the three views of an RNN (Chapter 1);
+* :mod:`lrnn.plots.approximation` — fits, error curves, Müntz–Szász (Chapter 2);
+* :mod:`lrnn.plots.rates` — errors versus width, required widths, Jackson slopes (Chapter 3);
+* :mod:`lrnn.plots.training` — plateaus, escape times, optimisers (Chapter 4);
 * :mod:`lrnn.plots._style` — palette, figure factory and kernel-free scrubbers.
 """
 
-from ._style import COLORS, CYCLE, LINESTYLES, STYLE, new_figure, scrubber
+from . import approximation, memory, rates, training
+from ._style import COLORS, CYCLE, LINESTYLES, STYLE, new_figure, scrubber, style_axes
 
-__all__ = ["COLORS", "CYCLE", "LINESTYLES", "STYLE", "new_figure", "scrubber"]
+__all__ = ["approximation", "memory", "rates", "training", "COLORS", "CYCLE", "LINESTYLES", "STYLE", "new_figure", "scrubber", "style_axes"]

@@ -5,6 +5,7 @@ kernel (Binder, Colab, local Jupyter). In the static book the same figure is
 shown instead, plus a kernel-free scrubber.
 """
 
+from . import approximation, memory, rates, training
 from ._base import live
 
-__all__ = ["live"]
+__all__ = ["approximation", "memory", "rates", "training", "live"]
