@@ -66,3 +66,25 @@ def as_norm_order(p) -> int:
     if isinstance(p, (bool, np.bool_)) or p not in (1, 2):
         raise ValueError(f"p must be 1 or 2 (the L¹ or L² norm), got {p!r}")
     return int(p)
+
+
+def as_integer(name: str, value, minimum: int = 1) -> int:
+    """An integer (not a bool) of at least ``minimum``, or raise naming ``name``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value}")
+    return int(value)
+
+
+def as_rates_weights(rates, weights, what: str = "stable modes e^(-rate t)") -> tuple[np.ndarray, np.ndarray]:
+    """Positive decay rates and weights of the same shape (a diagonal model's parameters)."""
+    r = as_real_array("rates", rates, ndim=1)
+    w = as_real_array("weights", weights, ndim=1)
+    if r.size == 0:
+        raise ValueError("rates must contain at least one rate")
+    if r.shape != w.shape:
+        raise ValueError(f"weights must have the shape of rates {r.shape}, got {w.shape}")
+    if np.any(r <= 0):
+        raise ValueError(f"rates must be positive ({what}), got minimum {r.min()}")
+    return r, w

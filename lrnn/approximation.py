@@ -77,10 +77,10 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from scipy import optimize
 
-from ._validation import as_norm_order, as_real_array, as_real_scalar
+from ._validation import as_integer, as_norm_order, as_real_array, as_real_scalar
 from .distance import distance
 from .kernels import Kernel
-from .rnn import LinearRNN, ModelKernel
+from .rnn import LinearRNN, ModelKernel, as_kernel
 
 __all__ = [
     "fit",
@@ -97,24 +97,6 @@ _EPS = np.finfo(float).eps
 
 
 # ----------------------------------------------------------------------------- validation
-def _as_target(target) -> Kernel:
-    if isinstance(target, Kernel):
-        return target
-    if isinstance(target, LinearRNN):
-        if target.input_dim != 1:
-            raise ValueError(f"target must have scalar input (d = 1), got a LinearRNN with d = {target.input_dim}")
-        return ModelKernel(target)
-    raise TypeError(f"target must be a kernel (lrnn.kernels.Kernel) or a LinearRNN, got {type(target).__name__}")
-
-
-def _as_width(hidden_size) -> int:
-    if isinstance(hidden_size, (bool, np.bool_)) or not isinstance(hidden_size, numbers.Integral):
-        raise TypeError(f"hidden_size must be an integer, got {type(hidden_size).__name__}")
-    if hidden_size < 1:
-        raise ValueError(f"hidden_size must be at least 1, got {hidden_size}")
-    return int(hidden_size)
-
-
 def _as_rates(exponents, hidden_size: int | None = None, name: str = "exponents") -> np.ndarray:
     lam = as_real_array(name, exponents, ndim=1)
     if lam.size == 0:
@@ -285,7 +267,7 @@ def best_weights(target, exponents, *, laplace_accuracy: float = 1e-13) -> np.nd
     numpy.ndarray, shape (m,)
         The weights :math:`a`, solving :math:`Ga=b` (module docstring for how).
     """
-    rho = _as_target(target)
+    rho = as_kernel(target)
     lam = _as_rates(exponents)
     acc = as_real_scalar("laplace_accuracy", laplace_accuracy, positive=True)
     pw = _poles(rho)
@@ -315,7 +297,7 @@ def best_error(target, exponents) -> float:
     :func:`best_weights`; the subtraction limits it to relative errors above
     about :math:`10^{-7}`.
     """
-    rho = _as_target(target)
+    rho = as_kernel(target)
     lam = _as_rates(exponents)
     pw = _poles(rho)
     if pw is None:
@@ -352,7 +334,7 @@ def l2_error(target, model, relative: bool = False) -> float:
     """
     import mpmath
 
-    rho = _as_target(target)
+    rho = as_kernel(target)
     if not isinstance(model, LinearRNN):
         raise TypeError(f"model must be a LinearRNN, got {type(model).__name__}")
     if model.input_dim != 1:
@@ -412,7 +394,7 @@ def coefficient_floor(target, exponents) -> float:
     ``floor**2 / (2 E*)``: once the floor approaches :math:`E^*`, the model's
     error is rounding, not approximation.
     """
-    rho = _as_target(target)
+    rho = as_kernel(target)
     lam = _as_rates(exponents)
     a = np.abs(best_weights(rho, lam))
     G = 1.0 / np.add.outer(lam, lam)
@@ -424,7 +406,7 @@ def log_spaced_rates(low: float, high: float, hidden_size: int) -> np.ndarray:
     """``hidden_size`` rates spaced evenly on a log scale from ``low`` to ``high`` (both > 0)."""
     lo = as_real_scalar("low", low, positive=True)
     hi = as_real_scalar("high", high, positive=True)
-    m = _as_width(hidden_size)
+    m = as_integer("hidden_size", hidden_size)
     if m == 1:
         return np.array([np.sqrt(lo * hi)])
     if not hi > lo:
@@ -598,8 +580,8 @@ def fit(target, hidden_size: int, exponents=None) -> LinearRNN:
     >>> round(distance(kernels.Exponential(0.37), model) / kernels.Exponential(0.37).norm(), 9)
     0.176371998
     """
-    rho = _as_target(target)
-    m = _as_width(hidden_size)
+    rho = as_kernel(target)
+    m = as_integer("hidden_size", hidden_size)
     if exponents is not None:
         lam = _as_rates(exponents, m)
         return LinearRNN.diagonal(lam, best_weights(rho, lam))
@@ -734,9 +716,9 @@ def error_curve(target, widths: Sequence[int], exponents: Callable[[int], np.nda
     relative : bool, default True
         Divide by :math:`\|\rho\|_p`.
     """
-    rho = _as_target(target)
+    rho = as_kernel(target)
     p = as_norm_order(p)
-    ms = [_as_width(m) for m in widths]
+    ms = [as_integer("hidden_size", m) for m in widths]
     if exponents is not None and not callable(exponents):
         raise TypeError(f"exponents must be a callable m -> rates or None, got {type(exponents).__name__}")
     scale = rho.norm(p) if relative else 1.0

@@ -19,7 +19,7 @@ from scipy import linalg
 from ._quadrature import integrate_half_line, sign_changes
 from ._validation import as_norm_order
 from .kernels import Kernel
-from .rnn import LinearRNN, ModelKernel
+from .rnn import LinearRNN, ModelKernel, as_kernel
 
 __all__ = ["distance", "inner"]
 
@@ -27,17 +27,6 @@ __all__ = ["distance", "inner"]
 # has lost too many digits to cancellation and the difference is integrated
 # directly instead (relative error of the result then ≈ 1e-16·‖a‖/‖a − b‖).
 _CANCELLATION = 1e-6
-
-
-def _as_scalar_kernel(name: str, obj) -> Kernel:
-    if isinstance(obj, Kernel):
-        return obj
-    if isinstance(obj, LinearRNN):
-        if obj.input_dim != 1:
-            raise ValueError(f"{name} has input dimension {obj.input_dim}; it can only be compared with a "
-                             "LinearRNN of the same input dimension")
-        return ModelKernel(obj)
-    raise TypeError(f"{name} must be a kernel (lrnn.kernels.Kernel) or a LinearRNN, got {type(obj).__name__}")
 
 
 def _real_diagonal(ss):
@@ -60,8 +49,8 @@ def inner(a, b) -> float:
     ----------
     a, b : Kernel or LinearRNN (scalar input)
     """
-    a = _as_scalar_kernel("a", a)
-    b = _as_scalar_kernel("b", b)
+    a = as_kernel(a, "a")
+    b = as_kernel(b, "b")
     sa, sb = a.state_space(), b.state_space()
     if sa is not None and sb is not None:
         X = linalg.solve_sylvester(sa[0], sb[0].T, -sa[1] @ sb[1].T)
@@ -110,10 +99,10 @@ def distance(a, b=None, p: int = 2) -> float:
     vector = any(isinstance(o, LinearRNN) and o.input_dim > 1 for o in (a, b))
     if vector:
         return _model_distance(a, b, p)
-    ka = _as_scalar_kernel("a", a)
+    ka = as_kernel(a, "a")
     if b is None:
         return float(ka.norm(p)) if not isinstance(ka, ModelKernel) else _model_distance(a, None, p)
-    kb = _as_scalar_kernel("b", b)
+    kb = as_kernel(b, "b")
     diff = ka - kb
     if p == 1:
         return diff._quad_norm(1)

@@ -44,7 +44,7 @@ import numpy as np
 from scipy import special
 
 from ._quadrature import integrate_half_line, log_panel_rule, sign_changes
-from ._validation import as_norm_order, as_real_array, as_real_scalar, as_times
+from ._validation import as_integer, as_norm_order, as_rates_weights, as_real_array, as_real_scalar, as_times
 
 __all__ = [
     "Kernel",
@@ -65,13 +65,6 @@ def _as_laplace_argument(s) -> np.ndarray:
         raise ValueError(f"s must be positive (Laplace variable s > 0), got minimum {arr.min()}")
     return arr
 
-
-def _as_count(name: str, n) -> int:
-    if isinstance(n, (bool, np.bool_)) or not isinstance(n, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {type(n).__name__}")
-    if n < 1:
-        raise ValueError(f"{name} must be at least 1, got {n}")
-    return int(n)
 
 
 class Kernel(ABC):
@@ -116,7 +109,7 @@ class Kernel(ABC):
             Number of cells; returns an array of shape ``(n,)``.
         """
         dt = as_real_scalar("dt", dt, positive=True)
-        n = _as_count("n", n)
+        n = as_integer("n", n)
         j = np.arange(n, dtype=float)
         return self._between(j * dt, (j + 1.0) * dt)
 
@@ -216,14 +209,7 @@ class ExponentialSum(Kernel):
     """
 
     def __init__(self, rates, weights):
-        r = as_real_array("rates", rates, ndim=1)
-        w = as_real_array("weights", weights, ndim=1)
-        if r.size == 0:
-            raise ValueError("rates must contain at least one rate")
-        if r.shape != w.shape:
-            raise ValueError(f"weights must have the shape of rates {r.shape}, got {w.shape}")
-        if np.any(r <= 0):
-            raise ValueError(f"rates must be positive (stable modes e^(-rate t)), got minimum {r.min()}")
+        r, w = as_rates_weights(rates, weights)
         self.rates, self.weights = r, w
         self._timescale = float(1.0 / r.min())
 

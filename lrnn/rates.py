@@ -48,7 +48,7 @@ from scipy import linalg, special
 
 from ._validation import as_real_array, as_real_scalar
 from .kernels import DampedOscillation, ExponentialSum, Kernel, PowerLaw
-from .rnn import LinearRNN, ModelKernel
+from .rnn import LinearRNN, ModelKernel, as_kernel
 
 __all__ = [
     "RampExponential",
@@ -123,16 +123,6 @@ def _as_rates(rates) -> np.ndarray:
     if np.any(r <= 0):
         raise ValueError(f"rates must be positive (stable modes e^(-rate t)), got minimum {r.min()}")
     return r
-
-
-def _as_kernel(name: str, target) -> Kernel:
-    if isinstance(target, Kernel):
-        return target
-    if isinstance(target, LinearRNN):
-        if target.input_dim != 1:
-            raise ValueError(f"{name} must have scalar input (d = 1), got d = {target.input_dim}")
-        return ModelKernel(target)
-    raise TypeError(f"{name} must be a kernel (lrnn.kernels.Kernel) or a LinearRNN, got {type(target).__name__}")
 
 
 # ----------------------------------------------------------------------------- a target with finite smoothness
@@ -405,7 +395,7 @@ def best_error(target, rates, *, relative: bool = True, method: str = "blaschke"
     -------
     float
     """
-    target = _as_kernel("target", target)
+    target = as_kernel(target, "target")
     lam = _as_rates(rates)
     if method not in ("blaschke", "gram"):
         raise ValueError(f"method must be 'blaschke' or 'gram', got {method!r}")
@@ -449,7 +439,7 @@ def fixed_grid_errors(target, widths, beta: float = 1.0, *, relative: bool = Tru
     numpy.ndarray
         Errors, one per width.
     """
-    target = _as_kernel("target", target)
+    target = as_kernel(target, "target")
     ms = as_real_array("widths", widths, ndim=(0, 1))
     ms = np.atleast_1d(ms)
     if ms.size == 0 or np.any(ms < 1):
@@ -532,7 +522,7 @@ def exact_fit(target, rates, *, relative: bool = True, dps: int | None = None) -
     weights : numpy.ndarray, shape (m,)
     error : float
     """
-    target = _as_kernel("target", target)
+    target = as_kernel(target, "target")
     lam_f = _as_rates(rates)
     if np.unique(lam_f).size != lam_f.size:
         raise ValueError("rates must be distinct")
@@ -575,7 +565,7 @@ def l1_error(target, rates, weights, *, relative: bool = True, panel: float = 0.
     panel : float, default 0.05
         Panel width in :math:`x`.
     """
-    target = _as_kernel("target", target)
+    target = as_kernel(target, "target")
     lam = _as_rates(rates)
     a = as_real_array("weights", weights, ndim=1)
     if a.shape != lam.shape:
@@ -714,7 +704,7 @@ def hankel_singular_values(target, k: int, *, refine: int = 1, tol: float = 1e-8
     -------
     numpy.ndarray, shape (k,)
     """
-    kern = _as_kernel("target", target)
+    kern = as_kernel(target, "target")
     k = _as_int("k", k)
     refine = _as_int("refine", refine)
     tol = as_real_scalar("tol", tol, positive=True)
@@ -805,7 +795,7 @@ def required_width(target, epsilon: float, rule: str = "fixed", *, beta: float =
     -------
     WidthResult
     """
-    target = _as_kernel("target", target)
+    target = as_kernel(target, "target")
     epsilon = as_real_scalar("epsilon", epsilon, positive=True)
     if not epsilon < 1:
         raise ValueError(f"epsilon must be a relative error in (0, 1), got {epsilon}")

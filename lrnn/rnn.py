@@ -27,10 +27,10 @@ from __future__ import annotations
 import numpy as np
 from scipy import linalg
 
-from ._validation import as_real_array, as_real_scalar, as_times
-from .kernels import Kernel, _as_count
+from ._validation import as_integer, as_rates_weights, as_real_array, as_real_scalar, as_times
+from .kernels import Kernel
 
-__all__ = ["LinearRNN", "ModelKernel", "zoh_discretise"]
+__all__ = ["LinearRNN", "ModelKernel", "as_kernel", "zoh_discretise"]
 
 
 def zoh_discretise(W: np.ndarray, U: np.ndarray, dt: float) -> tuple[np.ndarray, np.ndarray]:
@@ -141,14 +141,7 @@ class LinearRNN:
         weights : array_like, shape (m,)
             Read-out weights :math:`w_i`.
         """
-        r = as_real_array("rates", rates, ndim=1)
-        w = as_real_array("weights", weights, ndim=1)
-        if r.size == 0:
-            raise ValueError("rates must contain at least one rate")
-        if r.shape != w.shape:
-            raise ValueError(f"weights must have the shape of rates {r.shape}, got {w.shape}")
-        if np.any(r <= 0):
-            raise ValueError(f"rates must be positive (W = -diag(rates) Hurwitz), got minimum {r.min()}")
+        r, w = as_rates_weights(rates, weights, what="W = -diag(rates) Hurwitz")
         return cls(-np.diag(r), np.ones(r.size), w)
 
     # ------------------------------------------------------------ properties
@@ -261,7 +254,7 @@ class LinearRNN:
         :math:`(A, B)` of :func:`zoh_discretise`.
         """
         dt = as_real_scalar("dt", dt, positive=True)
-        n = _as_count("n", n)
+        n = as_integer("n", n)
         A, B = zoh_discretise(self._W, self._U, dt)
         if self._diag:
             lam = np.diag(self._W)
@@ -361,3 +354,18 @@ class ModelKernel(Kernel):
     def state_space(self):
         m = self.model
         return np.array(m.W), np.array(m._U), np.array(m.c)
+
+
+def as_kernel(obj, name: str = "target") -> Kernel:
+    """A scalar kernel from a :class:`~lrnn.kernels.Kernel` or a scalar-input :class:`LinearRNN`.
+
+    Raises ``TypeError`` for anything else and ``ValueError`` for a model with d > 1 inputs,
+    naming the argument ``name``.
+    """
+    if isinstance(obj, Kernel):
+        return obj
+    if isinstance(obj, LinearRNN):
+        if obj.input_dim != 1:
+            raise ValueError(f"{name} must have scalar input (d = 1), got a LinearRNN with d = {obj.input_dim}")
+        return ModelKernel(obj)
+    raise TypeError(f"{name} must be a kernel (lrnn.kernels.Kernel) or a LinearRNN, got {type(obj).__name__}")

@@ -22,7 +22,7 @@ import numbers
 import numpy as np
 from scipy import fft
 
-from ._validation import as_real_array, as_real_scalar
+from ._validation import as_integer, as_real_array, as_real_scalar
 from .kernels import Kernel
 from .rnn import LinearRNN
 
@@ -39,14 +39,6 @@ def _as_input(x, d: int) -> np.ndarray:
     if X.shape[1] != d:
         raise ValueError(f"x must have shape (T,) or (T, {d}) for a system with input dimension {d}, got {X.shape}")
     return X
-
-
-def _as_length(name: str, n) -> int:
-    if isinstance(n, (bool, np.bool_)) or not isinstance(n, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {type(n).__name__}")
-    if n < 1:
-        raise ValueError(f"{name} must be at least 1, got {n}")
-    return int(n)
 
 
 def causal_convolve(K: np.ndarray, X: np.ndarray) -> np.ndarray:
@@ -103,7 +95,7 @@ def respond(system, x, dt: float) -> np.ndarray:
 # ------------------------------------------------------------------ inputs
 def time_grid(n: int, dt: float) -> np.ndarray:
     """Cell end times ``(n+1)·dt`` for ``n = 0..T−1``, where :func:`respond` reports outputs."""
-    n = _as_length("n", n)
+    n = as_integer("n", n)
     dt = as_real_scalar("dt", dt, positive=True)
     return dt * np.arange(1, n + 1)
 
@@ -121,16 +113,16 @@ def white_noise(n: int, dt: float, seed=0, dim: int = 1) -> np.ndarray:
 
     Returns shape (n,) when ``dim == 1``, else (n, dim).
     """
-    n = _as_length("n", n)
+    n = as_integer("n", n)
     dt = as_real_scalar("dt", dt, positive=True)
-    dim = _as_length("dim", dim)
+    dim = as_integer("dim", dim)
     x = _rng(seed).standard_normal((n, dim)) / np.sqrt(dt)
     return x[:, 0] if dim == 1 else x
 
 
 def step(n: int, start: int = 0, height: float = 1.0) -> np.ndarray:
     """The step input: ``height`` from sample ``start`` on, zero before."""
-    n = _as_length("n", n)
+    n = as_integer("n", n)
     if isinstance(start, (bool, np.bool_)) or not isinstance(start, numbers.Integral) or not 0 <= start < n:
         raise ValueError(f"start must be an integer sample index in [0, {n}), got {start!r}")
     height = as_real_scalar("height", height)
@@ -141,7 +133,7 @@ def step(n: int, start: int = 0, height: float = 1.0) -> np.ndarray:
 
 def sinusoid(n: int, dt: float, frequency: float, amplitude: float = 1.0, phase: float = 0.0) -> np.ndarray:
     r"""Samples :math:`a\sin(2\pi f t_j + \phi)` at the cell starts :math:`t_j = j\,dt` (``frequency`` f in cycles per unit time)."""
-    n = _as_length("n", n)
+    n = as_integer("n", n)
     dt = as_real_scalar("dt", dt, positive=True)
     f = as_real_scalar("frequency", frequency, nonnegative=True)
     a = as_real_scalar("amplitude", amplitude)
@@ -155,7 +147,7 @@ def smooth_random(n: int, dt: float, correlation_time: float = 1.0, seed=0) -> n
     Normalised to unit maximum modulus (so :math:`\|x\|_\infty = 1`). Filtering
     is an FFT convolution (no loop over time).
     """
-    n = _as_length("n", n)
+    n = as_integer("n", n)
     dt = as_real_scalar("dt", dt, positive=True)
     tau = as_real_scalar("correlation_time", correlation_time, positive=True)
     rng = _rng(seed)

@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._quadrature import integrate_half_line
-from ._validation import as_real_array, as_real_scalar
+from ._validation import as_integer, as_rates_weights, as_real_array, as_real_scalar
 from .kernels import DampedOscillation, Delayed, ExponentialSum, Kernel, Scaled, Sum
 from .rnn import LinearRNN
 
@@ -91,26 +91,6 @@ def _diagonal_parameters(init) -> tuple[np.ndarray, np.ndarray]:
     rates = -np.diag(np.asarray(init.W)).copy()
     weights = np.asarray(init.c) * np.asarray(init.U).ravel()
     return rates, weights
-
-
-def _as_rates_weights(rates, weights) -> tuple[np.ndarray, np.ndarray]:
-    w = as_real_array("rates", rates, ndim=1)
-    a = as_real_array("weights", weights, ndim=1)
-    if w.size == 0:
-        raise ValueError("rates must contain at least one rate")
-    if a.shape != w.shape:
-        raise ValueError(f"weights must have the shape of rates {w.shape}, got {a.shape}")
-    if np.any(w <= 0):
-        raise ValueError(f"rates must be positive (stable units e^(-rate t)), got minimum {w.min()}")
-    return w, a
-
-
-def _as_steps(steps) -> int:
-    if isinstance(steps, (bool, np.bool_)) or not isinstance(steps, numbers.Integral):
-        raise TypeError(f"steps must be an integer, got {type(steps).__name__}")
-    if steps < 0:
-        raise ValueError(f"steps must be non-negative, got {steps}")
-    return int(steps)
 
 
 def _as_optimizer(optimizer) -> str:
@@ -248,7 +228,7 @@ def white_noise_loss(target, rates, weights) -> float:
         :func:`lrnn.distance` there).
     """
     target = _as_target(target)
-    w, a = _as_rates_weights(rates, weights)
+    w, a = as_rates_weights(rates, weights, what="stable units e^(-rate t)")
     return float(_Objective(target).value(w, a))
 
 
@@ -271,7 +251,7 @@ def loss_and_gradient(target, rates, weights) -> tuple[float, np.ndarray, np.nda
         ``(J, dJ/drates, dJ/dweights)``.
     """
     target = _as_target(target)
-    w, a = _as_rates_weights(rates, weights)
+    w, a = as_rates_weights(rates, weights, what="stable units e^(-rate t)")
     J, gw, ga = _Objective(target).value_and_grad(w, a)
     return float(J), gw, ga
 
@@ -376,7 +356,7 @@ def train(target, init, steps: int, lr: float, optimizer: str = "gd", *, freeze=
     """
     target = _as_target(target)
     w, a = _diagonal_parameters(init)
-    steps = _as_steps(steps)
+    steps = as_integer("steps", steps, minimum=0)
     lr = as_real_scalar("lr", lr, positive=True)
     optimizer = _as_optimizer(optimizer)
     b1, b2 = (as_real_scalar("betas", b) for b in betas)
@@ -607,7 +587,7 @@ def train_sampled(target, init, steps: int, lr: float, optimizer: str = "gd", *,
 
     target = _as_target(target)
     w0, a0 = _diagonal_parameters(init)
-    steps = _as_steps(steps)
+    steps = as_integer("steps", steps, minimum=0)
     lr = as_real_scalar("lr", lr, positive=True)
     optimizer = _as_optimizer(optimizer)
     dt = as_real_scalar("dt", dt, positive=True)
