@@ -300,18 +300,23 @@ def draw_kernel_response(axes, family: str = "exponential", memory: float = 5.0,
     ax_k.set_xlabel("lag $s$")
     ax_k.set_ylabel(r"$\rho(s)/\|\rho\|_1$" if normalise else r"$\rho(s)$")
     ax_k.set_title(f"{family} kernel, memory $M={memory:g}$", fontsize=9)
-    t_in = dt * np.arange(n)
-    t_out = time_grid(n, dt)
-    ax_y.step(t_in, x, where="post", color="0.55", lw=0.8, label="input $x(t)$")
-    ax_y.plot(t_out, y, color=COLORS["vermillion"], lw=1.6, label=r"output $H_t(x)$")
+    t_out = _draw_input_output(ax_y, x, y, dt, signal, r"output $H_t(x)$", "upper right")
+    return {"kernel": k, "t": t_out, "x": x, "y": y}
+
+
+def _draw_input_output(ax, x, y, dt: float, signal: str, label: str, loc: str) -> np.ndarray:
+    """The input (held on its cells) and the output at the cell ends on one panel; returns the output times."""
+    t_out = time_grid(len(x), dt)
+    ax.step(dt * np.arange(len(x)), x, where="post", color="0.55", lw=0.8, label="input $x(t)$")
+    ax.plot(t_out, y, color=COLORS["vermillion"], lw=1.6, label=label)
     if signal == "white noise":
         lim = 1.2 * max(np.max(np.abs(y)), 1e-12)
-        ax_y.set_ylim(-lim, lim)
-    ax_y.set_xlabel("time $t$")
-    ax_y.set_ylabel("value")
-    ax_y.set_title(f"{signal} input", fontsize=9)
-    ax_y.legend(fontsize=8, loc="upper right")
-    return {"kernel": k, "t": t_out, "x": x, "y": y}
+        ax.set_ylim(-lim, lim)
+    ax.set_xlabel("time $t$")
+    ax.set_ylabel("value")
+    ax.set_title(f"{signal} input", fontsize=9)
+    ax.legend(fontsize=8, loc=loc)
+    return t_out
 
 
 def kernel_response(family: str = "exponential", memory: float = 5.0, signal: str = "smooth random",
@@ -626,16 +631,7 @@ def draw_rnn_response(axes, model: LinearRNN, signal: str = "step", t_max: float
     # ---- response
     x = input_signal(signal, n, dt, seed)
     y = respond(model, x, dt)
-    t_out = time_grid(n, dt)
-    ax_y.step(dt * np.arange(n), x, where="post", color="0.55", lw=0.8, label="input $x(t)$")
-    ax_y.plot(t_out, y, color=COLORS["vermillion"], lw=1.6, label=r"output $\hat y(t)$")
-    if signal == "white noise":
-        lim = 1.2 * max(np.max(np.abs(y)), 1e-12)
-        ax_y.set_ylim(-lim, lim)
-    ax_y.set_xlabel("time $t$")
-    ax_y.set_ylabel("value")
-    ax_y.set_title(f"{signal} input", fontsize=9)
-    ax_y.legend(fontsize=8, loc="lower right")
+    t_out = _draw_input_output(ax_y, x, y, dt, signal, r"output $\hat y(t)$", "lower right")
     return {"t": t, "kernel": rho, "modes": modes, "t_out": t_out, "x": x, "y": y}
 
 
