@@ -6,6 +6,6 @@ shown instead, plus a kernel-free scrubber.
 """
 
 from . import approximation, memory, rates, training
-from ._base import live
+from ._base import live, prerendered
 
-__all__ = ["approximation", "memory", "rates", "training", "live"]
+__all__ = ["approximation", "memory", "rates", "training", "live", "prerendered"]
