@@ -16,10 +16,12 @@ Chapters' modules:
 * :mod:`lrnn.rates` — approximation rates, Hankel singular values, required widths (Chapter 3);
 * :mod:`lrnn.training` — closed-form white-noise loss, :func:`lrnn.train`, :func:`lrnn.gradient_flow`,
   :func:`lrnn.escape_time` (Chapter 4);
+* :mod:`lrnn.memory`, :mod:`lrnn.nonlinear`, :mod:`lrnn.reparam` — memory functions, perturbation errors,
+  tanh RNNs and stable reparameterisations (Chapter 5);
 * :mod:`lrnn.plots`, :mod:`lrnn.widgets` — the figures and live experiments of the book.
 """
 
-from . import approximation, kernels, plots, rates, signals, training, widgets
+from . import approximation, kernels, memory, nonlinear, plots, rates, reparam, signals, training, widgets
 from .approximation import fit
 from .distance import distance, inner
 from .rates import hankel_singular_values, required_width
@@ -31,5 +33,6 @@ __all__ = [
     "kernels", "signals", "approximation", "rates", "training", "plots", "widgets",
     "LinearRNN", "zoh_discretise", "respond", "distance", "inner",
     "fit", "hankel_singular_values", "required_width", "train", "gradient_flow", "escape_time",
+    "memory", "nonlinear", "reparam",
 ]
 __version__ = "0.1.0"

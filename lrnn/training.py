@@ -274,7 +274,13 @@ class TrainingRun:
     optimizer : str
     crossed_at : int or None
         The step at which a rate became ≤ 0 (the stability boundary was
-        crossed), else ``None``.
+        crossed), else ``None``; with a stable ``reparam``, the step at which
+        the iterate became non-finite.
+    free : numpy.ndarray or None
+        With ``reparam``: the trajectory of the free variables :math:`v`, rates
+        :math:`= f(v)`; else ``None``.
+    reparam : str or None
+        The name of the parameterisation used, if any.
     """
 
     loss: np.ndarray
@@ -284,6 +290,8 @@ class TrainingRun:
     lr: float
     optimizer: str
     crossed_at: int | None = None
+    free: np.ndarray | None = None
+    reparam: str | None = None
 
     @property
     def times(self) -> np.ndarray:
@@ -323,8 +331,19 @@ class SampledRun:
 
 
 # ----------------------------------------------------------------------------- training
+def _train_reparameterised(target, init, steps, lr, optimizer, freeze, betas, eps, reparam) -> TrainingRun:
+    from . import reparam as _reparam
+
+    if freeze is not None:
+        raise ValueError("freeze cannot be combined with reparam (freeze acts on the rates themselves)")
+    param = reparam if isinstance(reparam, _reparam.Parameterisation) else _reparam.parameterisation(reparam)
+    run = _reparam.train_reparameterised(target, init, param, steps, lr, optimizer, betas=betas, eps=eps)
+    return TrainingRun(loss=run.loss, rates=run.rates, weights=run.weights, model=run.model, lr=run.lr,
+                       optimizer=run.optimizer, crossed_at=run.stopped_at, free=run.free, reparam=param.name)
+
+
 def train(target, init, steps: int, lr: float, optimizer: str = "gd", *, freeze=None,
-          betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8) -> TrainingRun:
+          betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8, reparam=None) -> TrainingRun:
     r"""Train the diagonal model on the closed-form white-noise loss.
 
     Gradient descent: :math:`\theta_{k+1}=\theta_k-\eta\nabla J(\theta_k)`, with
@@ -346,6 +365,11 @@ def train(target, init, steps: int, lr: float, optimizer: str = "gd", *, freeze=
         Units whose rate and weight are held fixed.
     betas, eps
         Adam's parameters (ignored for GD).
+    reparam : str or lrnn.reparam.Parameterisation, optional
+        Train the rates through a parameterisation :math:`r = f(v)` (``"direct"``,
+        ``"exp"``, ``"softplus"``, ``"best"``; see :mod:`lrnn.reparam`): the steps
+        act on :math:`(v, a)` with :math:`\partial J/\partial v = f'(v)\,\partial J/\partial r`.
+        Delegates to :func:`lrnn.reparam.train_reparameterised`; not combinable with ``freeze``.
 
     Returns
     -------
@@ -354,6 +378,8 @@ def train(target, init, steps: int, lr: float, optimizer: str = "gd", *, freeze=
         where :math:`J=\infty`), training stops there: ``crossed_at`` records the
         step, the remaining losses are ``inf`` and ``model`` is the last stable iterate.
     """
+    if reparam is not None:
+        return _train_reparameterised(target, init, steps, lr, optimizer, freeze, betas, eps, reparam)
     target = _as_target(target)
     w, a = _diagonal_parameters(init)
     steps = as_integer("steps", steps, minimum=0)
