@@ -83,6 +83,7 @@ def scrubber(
     width: float = 4.2,
     height: float = 3.2,
     interval: int = 400,
+    alt: str | None = None,
 ):
     """A kernel-free scrubber: pre-rendered frames of ``draw(axes, value)`` for each value.
 
@@ -96,6 +97,9 @@ def scrubber(
         Layout as in :func:`new_figure`.
     interval : int
         Milliseconds between frames when played.
+    alt : str, optional
+        Alt text of the frames, for readers who cannot see them (describe what
+        changes from frame to frame).
 
     Returns
     -------
@@ -117,4 +121,8 @@ def scrubber(
     anim = animation.FuncAnimation(fig, update, frames=len(values), interval=interval, blit=False)
     html = anim.to_jshtml(default_mode="once")
     plt.close(fig)
+    if alt:
+        import html as _html
+
+        html = html.replace('<img id="_anim_img', f'<img alt="{_html.escape(alt, quote=True)}" id="_anim_img', 1)
     return HTML(html)

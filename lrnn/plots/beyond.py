@@ -124,7 +124,9 @@ def perturbation_scrubber(data: dict, betas):
         for ax, lab in zip(np.atleast_1d(axes), labels):
             draw_perturbation(ax, betas, {m: data[lab][m] for m in widths[:k]}, title=lab)
 
-    html = scrubber(draw, list(range(1, len(widths) + 1)), ncols=len(labels), width=4.4, height=3.4)
+    html = scrubber(draw, list(range(1, len(widths) + 1)), ncols=len(labels), width=4.4, height=3.4,
+                    alt="Perturbation error against perturbation size for fits of growing width, exponential versus "
+                        "power-law memory; for the power law the curves jump at zero as the width grows.")
     if was:
         plt.ion()
     return html
@@ -166,7 +168,8 @@ def reparam_scrubber(target, init, lrs, steps: int = 2000):
 
     was = plt.isinteractive()
     html = scrubber(lambda ax, lr: draw_reparam_runs(ax, target, init, lr, steps), list(lrs), width=5.0,
-                    height=3.4)
+                    height=3.4, alt="Training curves of the four parameterisations at one learning rate per frame; "
+                                    "at large rates the direct parameterisation leaves the stable region.")
     if was:
         plt.ion()
     return html

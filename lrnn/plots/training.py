@@ -70,7 +70,9 @@ def plateau_scrubber(lags=(4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0)):
 
     lags = [float(v) for v in as_real_array("lags", lags, ndim=1)]
     was_interactive = plt.isinteractive()
-    html = scrubber(lambda axes, lag: draw_plateau(axes, lag), lags, ncols=2, width=4.4, height=3.3)
+    html = scrubber(lambda axes, lag: draw_plateau(axes, lag), lags, ncols=2, width=4.4, height=3.3,
+                    alt="Loss curve and rate trajectories for one memory lag per frame; the plateau before the "
+                        "loss drops lengthens as the lag grows.")
     if was_interactive:
         plt.ion()
     return html
