@@ -18,10 +18,11 @@ Chapters' modules:
   :func:`lrnn.escape_time` (Chapter 4);
 * :mod:`lrnn.memory`, :mod:`lrnn.nonlinear`, :mod:`lrnn.reparam` — memory functions, perturbation errors,
   tanh RNNs and stable reparameterisations (Chapter 5);
+* :mod:`lrnn.checks` — self-checks for the exercises (coursework);
 * :mod:`lrnn.plots`, :mod:`lrnn.widgets` — the figures and live experiments of the book.
 """
 
-from . import approximation, kernels, memory, nonlinear, plots, rates, reparam, signals, training, widgets
+from . import approximation, checks, kernels, memory, nonlinear, plots, rates, reparam, signals, training, widgets
 from .approximation import fit
 from .distance import distance, inner
 from .rates import hankel_singular_values, required_width
@@ -30,7 +31,7 @@ from .signals import respond
 from .training import escape_time, gradient_flow, train
 
 __all__ = [
-    "kernels", "signals", "approximation", "rates", "training", "plots", "widgets",
+    "kernels", "signals", "approximation", "rates", "training", "plots", "widgets", "checks",
     "LinearRNN", "zoh_discretise", "respond", "distance", "inner",
     "fit", "hankel_singular_values", "required_width", "train", "gradient_flow", "escape_time",
     "memory", "nonlinear", "reparam",

@@ -107,3 +107,11 @@ def test_twins_are_valid_notebooks():
     for md in CHAPTERS:
         nbformat.validate(nbformat.read(md.with_suffix(".ipynb"), as_version=4))
         json.loads(md.with_suffix(".ipynb").read_text())
+
+
+def test_instructors_guide_lists_every_exercise():
+    """The guide's syllabus and exercise table must name every exercise of every chapter (new ones included)."""
+    guide = (ROOT / "pages" / "instructors_guide.md").read_text()
+    for md in CHAPTERS:
+        for label in re.findall(r"^````?\{exercise\}[^\n]*\n(?::[^\n]*\n)*?:label: (\S+)", md.read_text(), re.M):
+            assert label in guide, f"{label} ({md.name}) is missing from pages/instructors_guide.md"

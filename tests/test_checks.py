@@ -1,0 +1,215 @@
+"""lrnn.checks: every self-check passes on the reference answer and fails, with a hint, on wrong answers.
+
+The reference answers here are computed by a second method, independent of the checks' own references (which use
+quadrature, ODE solves and Lyapunov equations): closed forms, and lrnn's own solvers.
+"""
+
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import lrnn
+from lrnn import approximation as approx
+from lrnn import checks, kernels, rates, training
+from lrnn.coursework import parse_chapter
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _one_unit(laplace, norm2, bounds):
+    from scipy import optimize
+    res = optimize.minimize_scalar(lambda th: -2 * math.exp(th) * laplace(math.exp(th)) ** 2, bounds=bounds,
+                                   method="bounded", options={"xatol": 1e-12})
+    lam = math.exp(res.x)
+    return lam, norm2 - 2 * lam * laplace(lam) ** 2
+
+
+def _reference_answers():
+    """Exercise label → keyword answers, by closed forms or lrnn (not by the checks' methods)."""
+    refs = {}
+    refs["ex-c1-two-by-two"] = dict(l1_norm=0.5, l2_norm=math.sqrt(1 / 12))
+    r, u, d = 0.7, 1.3, 0.025
+    refs["ex-c1-discretise"] = dict(A_zoh=math.exp(-r * d), B_zoh=u * -math.expm1(-r * d) / r)
+    refs["ex-c1-vector"] = dict(operator_norm=1.5)
+    refs["ex-c2-integrable"] = dict(l2_norm=math.sqrt(2 / (2 * 0.5) ** 3))
+    rho = kernels.ExponentialSum([1.0, 3.0], [1.0, 1.0])
+    one = lrnn.fit(rho, 1)
+    refs["ex-c2-one-unit"] = dict(best_rate=-one.W[0, 0], l2_error=approx.l2_error(rho, one))
+    refs["ex-c2-blaschke-two"] = dict(relative_error=(1.5 / 2.5) * (3 / 7))
+    seq = lambda m: np.arange(1, m + 1) * np.log(np.arange(2, m + 2))
+    refs["ex-c2-muntz"] = dict(errors=[approx.best_error(kernels.Exponential(0.37), seq(m)) for m in (10, 100, 1000)],
+                               dense=True)
+    pl = kernels.PowerLaw(0.5)
+    lam, sq = _one_unit(lambda s: float(pl.laplace(s)), pl.norm(2) ** 2, (-6.0, 4.0))
+    refs["ex-c3-one-term"] = dict(best_rate=lam, relative_error=math.sqrt(sq) / pl.norm(2))
+    refs["ex-c3-exponential-rate"] = dict(constant=math.gamma(2.5) / abs(math.gamma(-0.5)))     # = 3/8
+    refs["ex-c3-hankel-rank"] = dict(hsv=rates.hankel_singular_values(
+        kernels.ExponentialSum([1.0, 3.0, 10.0], [1.0, -2.0, 0.5]), 4))
+    osc = kernels.DampedOscillation(1.0, 2.0)
+    refs["ex-c4-gradient"] = dict(grad_w=lambda w, a: training.loss_and_gradient(osc, w, a)[1])
+    slow = kernels.Exponential(0.1)
+    refs["ex-c4-barrier"] = dict(B=slow.norm(2) + math.sqrt(2 * training.white_noise_loss(slow, [1.0], [2.0])))
+    refs["ex-c4-slope"] = dict(predicted_slope=3.0)
+    w0s = np.linspace(0.15, 1.0, 6)
+    refs["ex-c4-step"] = dict(w0s=w0s, eta_star=w0s / (1 / (w0s + 0.1) ** 2 - 1 / (4 * w0s ** 2)))
+    return refs
+
+
+REFS = _reference_answers()
+
+
+def _perturbations(answers):
+    """Wrong answers: each answer in turn made wrong (numbers by 1%, booleans flipped, functions scaled)."""
+    out = []
+    for name, value in answers.items():
+        wrong = dict(answers)
+        if isinstance(value, (bool, np.bool_)):
+            wrong[name] = not value
+        elif callable(value):
+            wrong[name] = lambda w, a, f=value: 1.01 * np.asarray(f(w, a)) + 1e-3
+        elif np.ndim(value) == 0:
+            wrong[name] = float(value) * 1.01 + 1e-3
+        else:
+            arr = np.array(value, dtype=float)
+            arr[min(1, arr.size - 1)] *= 1.01
+            arr[min(1, arr.size - 1)] += 1e-3
+            if name == "w0s":            # moving a grid point makes eta_star wrong at that point
+                arr = np.array(value, dtype=float)
+                arr[2] += 0.05
+            wrong[name] = arr
+        out.append((name, wrong))
+    return out
+
+
+def _numbers(answers):
+    vals = []
+    for v in answers.values():
+        if isinstance(v, (bool, np.bool_)) or callable(v):
+            continue
+        vals += [float(x) for x in np.ravel(v)]
+    return vals
+
+
+def _reveals(message: str, values) -> bool:
+    """Whether a message shows any of the values to 3 significant digits or more."""
+    shown = [float(x) for x in re.findall(r"\d+\.\d+(?:e[-+]?\d+)?", message)]
+    return any(abs(s - v) <= 5e-3 * abs(v) and abs(v) > 0 for s in shown for v in values)
+
+
+def test_every_check_has_a_reference_here():
+    assert sorted(REFS) == checks.labels()
+
+
+def test_every_check_names_an_exercise_of_a_chapter():
+    labels = {ex.label for md in sorted((ROOT / "chapters").glob("*.md")) for ex in parse_chapter(md).exercises}
+    missing = set(checks.labels()) - labels
+    assert not missing, f"self-checks for exercises that no chapter states: {missing}"
+
+
+@pytest.mark.parametrize("label", checks.labels())
+def test_check_passes_on_the_reference_answer(label):
+    chk = checks.get(label)
+    result = chk.function(**REFS[label])
+    assert isinstance(result, checks.CheckResult) and result.exercise == label
+    assert result.passed, result.message
+    assert "tolerance" in result.message
+
+
+@pytest.mark.parametrize("label", checks.labels())
+def test_check_fails_on_wrong_answers_with_a_hint_that_does_not_reveal(label):
+    chk = checks.get(label)
+    for name, wrong in _perturbations(REFS[label]):
+        result = chk.function(**wrong)
+        assert not result.passed, f"{label}: a wrong `{name}` passed"
+        assert len(result.message) > 30 and ("Hint" in result.message or "hint" in result.message
+                                             or "should" in result.message or "looks like" in result.message)
+        assert not _reveals(result.message, _numbers(REFS[label])), (label, result.message)
+
+
+@pytest.mark.parametrize("label", checks.labels())
+def test_unanswered_stub_and_wrong_types_fail_naming_the_answer(label):
+    chk = checks.get(label)
+    first = chk.answers[0].name
+    stub = {a.name: ... for a in chk.answers}
+    result = chk.function(**stub)
+    assert not result.passed and f"`{first}` is not answered" in result.message
+    bad = dict(REFS[label])
+    bad[first] = "forty-two"
+    result = chk.function(**bad)
+    assert not result.passed and f"`{first}`" in result.message
+    result = chk.function()                         # forgotten arguments: a failure, not an exception
+    assert not result.passed and first in result.message
+
+
+def test_registry_sources_and_docstrings():
+    for label in checks.labels():
+        chk = checks.get(label)
+        assert chk.function.__name__ == label.replace("-", "_")
+        assert chk.call_source().startswith(f"lrnn.checks.{chk.function.__name__}(")
+        assert chk.stub_source().count("= ...") == len(chk.answers)
+        assert "Tolerance" in chk.function.__doc__, f"{label}: state the tolerance in the docstring"
+        compile(chk.solution_source(), label, "exec")
+    assert checks.get("ex-does-not-exist") is None
+    with pytest.raises(TypeError, match="label"):
+        checks.get(3)
+
+
+def test_result_display_and_strict_mode(monkeypatch):
+    ok = checks.ex_c4_slope(predicted_slope=3.0)
+    bundle = ok._repr_mimebundle_()
+    assert bundle[checks.MIME_TYPE] == {"exercise": "ex-c4-slope", "passed": True, "message": ok.message}
+    assert "PASSED" in bundle["text/plain"] and bool(ok)
+    bad = checks.ex_c4_slope(predicted_slope=2.5)
+    assert not bad and "NOT YET" in str(bad)
+    with pytest.raises(AssertionError, match="ex-c4-slope"):
+        bad.raise_if_failed()
+    monkeypatch.setenv("LRNN_STRICT_CHECKS", "1")
+    with pytest.raises(AssertionError):
+        checks.ex_c4_slope(predicted_slope=2.5)
+    assert checks.ex_c4_slope(predicted_slope=3.0).passed
+
+
+def test_a_student_function_that_raises_fails_the_check():
+    def broken(w, a):
+        raise ZeroDivisionError("oops")
+    result = checks.ex_c4_gradient(grad_w=broken)
+    assert not result.passed and "ZeroDivisionError" in result.message
+    result = checks.ex_c4_gradient(grad_w=3.0)
+    assert not result.passed and "`grad_w` should be a function" in result.message
+
+
+def _assigned_names(md: Path) -> set[str]:
+    """Every name a chapter's code binds (assignments, loop targets, imports, defs)."""
+    import ast
+    import jupytext
+    names = set()
+    for cell in jupytext.read(md).cells:
+        if cell.cell_type != "code":
+            continue
+        src = "\n".join(l for l in cell.source.split("\n") if not l.lstrip().startswith(("%", "!")))
+        for node in ast.walk(ast.parse(src)):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                names.add(node.id)
+            elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                names.add(node.name)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                names.update((a.asname or a.name).split(".")[0] for a in node.names)
+    return names
+
+
+@pytest.mark.parametrize("label", checks.labels())
+def test_solution_bindings_use_names_the_chapter_defines(label):
+    """The instructor edition binds each answer from the chapter's solution: those names must exist there."""
+    import ast
+    import builtins
+    md = next(md for md in sorted((ROOT / "chapters").glob("*.md"))
+              if label in {ex.label for ex in parse_chapter(md).exercises})
+    defined = _assigned_names(md) | set(dir(builtins))
+    for answer in checks.get(label).answers:
+        tree = ast.parse(answer.solution, mode="eval")
+        bound = {a.arg for n in ast.walk(tree) if isinstance(n, ast.Lambda) for a in n.args.args}
+        used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)} - bound
+        assert used <= defined, f"{label}: {answer.name} = {answer.solution} uses undefined {used - defined}"
