@@ -62,8 +62,10 @@ def title_of(page: str) -> str:
 
 
 def normalise(text: str) -> str:
-    """NFKC (ligatures such as 'ﬁ'), without whitespace and hyphens (line breaks, hyphenation)."""
+    """NFKC (ligatures such as 'ﬁ'), typographic quotes as straight ones (LaTeX typesets ' as ’), without
+    whitespace and hyphens (line breaks, hyphenation)."""
     text = unicodedata.normalize("NFKC", text)
+    text = text.translate(str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'}))
     return re.sub(r"[\s\-\u00ad\u2010\u2011]+", "", text)
 
 
