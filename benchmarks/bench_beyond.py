@@ -12,7 +12,6 @@ Run:  python benchmarks/bench_beyond.py
 
 from __future__ import annotations
 
-import time
 
 import matplotlib
 
@@ -23,15 +22,7 @@ import numpy as np  # noqa: E402
 import lrnn  # noqa: E402
 import lrnn.plots.beyond as pb  # noqa: E402
 from lrnn import LinearRNN, kernels, memory, nonlinear  # noqa: E402
-
-
-def best_of(fn, repeat=3):
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t)
-    return min(times), out
+from _timing import best_of  # noqa: E402
 
 
 def main():

@@ -21,7 +21,6 @@ Two comparisons, on this machine, same process:
 
 from __future__ import annotations
 
-import time
 import warnings
 
 import numpy as np
@@ -30,15 +29,7 @@ from scipy import optimize
 import lrnn
 from lrnn import approximation as A
 from lrnn.plots import approximation as P
-
-
-def best_of(fn, repeat=3):
-    best, out = np.inf, None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
+from _timing import best_of  # noqa: E402
 
 
 def naive_fixed(rho, lam, dt=1e-3, t_max=200.0):

@@ -11,7 +11,6 @@ Run by hand:  python benchmarks/bench_rates.py
 from __future__ import annotations
 
 import os
-import time
 
 import matplotlib
 
@@ -23,15 +22,7 @@ from lrnn import kernels as K  # noqa: E402
 from lrnn import rates as R  # noqa: E402
 from lrnn.plots import rates as P  # noqa: E402
 from lrnn.plots._style import new_figure  # noqa: E402
-
-
-def best_of(f, repeat=3):
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - t0)
-    return min(times)
+from _timing import best_seconds  # noqa: E402
 
 
 def main():
@@ -42,24 +33,24 @@ def main():
     print("| m | Blaschke [ms] | mpmath Gram [ms] | ratio | agreement |")
     print("|---|---|---|---|---|")
     for m in (16, 32, 64):
-        tb = best_of(lambda: R.fixed_grid_errors(target, [m]))
-        tg = best_of(lambda: R.exact_fit(target, np.arange(1.0, m + 1)), repeat=1)
+        tb = best_seconds(lambda: R.fixed_grid_errors(target, [m]))
+        tg = best_seconds(lambda: R.exact_fit(target, np.arange(1.0, m + 1)), repeat=1)
         eb = R.fixed_grid_errors(target, [m])[0]
         eg = R.exact_fit(target, np.arange(1.0, m + 1))[1]
         print(f"| {m} | {1e3 * tb:.1f} | {1e3 * tg:.0f} | {tg / tb:.0f}x | {abs(eb / eg - 1):.1e} |")
     for m in (10**8, 10**100):
-        tb = best_of(lambda: R.fixed_grid_errors(target, [m]))
+        tb = best_seconds(lambda: R.fixed_grid_errors(target, [m]))
         print(f"| {m:.0e} | {1e3 * tb:.1f} | infeasible | — | — |")
 
     print("\n## Hankel singular values (20 largest)")
     for om in (1.0, 0.25, 0.1):
-        th = best_of(lambda: R.hankel_singular_values(K.PowerLaw(om), 20), repeat=2)
+        th = best_seconds(lambda: R.hankel_singular_values(K.PowerLaw(om), 20), repeat=2)
         print(f"- PowerLaw({om}): {1e3 * th:.0f} ms")
-    th = best_of(lambda: R.hankel_singular_values(K.ExponentialSum(np.arange(1.0, 51), np.ones(50)), 20))
+    th = best_seconds(lambda: R.hankel_singular_values(K.ExponentialSum(np.arange(1.0, 51), np.ones(50)), 20))
     print(f"- ExponentialSum, 50 terms (Gramians): {1e3 * th:.1f} ms")
 
     print("\n## Widget updates")
-    t_pre = best_of(lambda: [P.width_data(o) for o in (0.1, 0.25, 0.5, 1.0)], repeat=1)
+    t_pre = best_seconds(lambda: [P.width_data(o) for o in (0.1, 0.25, 0.5, 1.0)], repeat=1)
     cd = P.curse_data()
 
     def redraw_a():
@@ -98,11 +89,11 @@ def main():
         slider.value = options[(i + 1) % len(options)]
 
     print(f"- (a) precompute 4 values of omega once: {t_pre:.2f} s; a fresh redraw would cost: data + artists "
-          f"{1e3 * best_of(artists_a):.0f} ms, with rendering to pixels {1e3 * best_of(redraw_a):.0f} ms; "
-          f"the widget's update (pre-rendered swap): {1e3 * best_of(lambda: swap(ui_a)):.2f} ms")
-    print(f"- (b) a fresh redraw for a new epsilon: {1e3 * best_of(redraw_b):.0f} ms; "
-          f"the widget's update (pre-rendered swap): {1e3 * best_of(lambda: swap(ui_b)):.2f} ms")
-    print(f"- (c) new (p, gamma) pair, computed and drawn: {1e3 * best_of(fresh_c, repeat=2):.0f} ms")
+          f"{1e3 * best_seconds(artists_a):.0f} ms, with rendering to pixels {1e3 * best_seconds(redraw_a):.0f} ms; "
+          f"the widget's update (pre-rendered swap): {1e3 * best_seconds(lambda: swap(ui_a)):.2f} ms")
+    print(f"- (b) a fresh redraw for a new epsilon: {1e3 * best_seconds(redraw_b):.0f} ms; "
+          f"the widget's update (pre-rendered swap): {1e3 * best_seconds(lambda: swap(ui_b)):.2f} ms")
+    print(f"- (c) new (p, gamma) pair, computed and drawn: {1e3 * best_seconds(fresh_c, repeat=2):.0f} ms")
 
 
 if __name__ == "__main__":

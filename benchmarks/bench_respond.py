@@ -10,22 +10,13 @@ Run:  python benchmarks/bench_respond.py      (prints a Markdown table)
 
 from __future__ import annotations
 
-import time
 
 import numpy as np
 from scipy import signal
 
 import lrnn
 from lrnn import kernels
-
-
-def best_time(fn, repeat=3):
-    best = np.inf
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
+from _timing import best_of  # noqa: E402
 
 
 def python_loop(model, x, dt):
@@ -60,12 +51,12 @@ def main(T: int = 100_000, dt: float = 0.01) -> None:
           "respond vs loop |")
     print("|---|---|---|---|---|---|---|")
     for name, system, kfn in cases:
-        t_resp, y = best_time(lambda: lrnn.respond(system, x, dt))
+        t_resp, y = best_of(lambda: lrnn.respond(system, x, dt))
         kfn = kfn or (system.kernel if isinstance(system, lrnn.LinearRNN) else system)
-        t_fft, y_fft = best_time(lambda: bare_fft(kfn, x, dt))
+        t_fft, y_fft = best_of(lambda: bare_fft(kfn, x, dt))
         scale = np.max(np.abs(y))
         if isinstance(system, lrnn.LinearRNN):
-            t_loop, y_loop = best_time(lambda: python_loop(system, x, dt), repeat=1)
+            t_loop, y_loop = best_of(lambda: python_loop(system, x, dt), repeat=1)
             loop = f"{t_loop * 1e3:.0f} ms"
             ratio = f"{t_loop / t_resp:.0f}×"
             agree = f"{np.max(np.abs(y - y_loop)) / scale:.1e}"

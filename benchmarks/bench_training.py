@@ -23,15 +23,7 @@ import numpy as np  # noqa: E402
 import lrnn  # noqa: E402
 import lrnn.plots.training as tp  # noqa: E402
 from lrnn import LinearRNN, kernels, training  # noqa: E402
-
-
-def best_of(fn, repeat=5):
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
+from _timing import best_seconds  # noqa: E402
 
 
 def euler_bptt_step(target, w0, a0, *, dt, horizon, n_eval, batch, seed=0):
@@ -65,7 +57,7 @@ def euler_bptt_step(target, w0, a0, *, dt, horizon, n_eval, batch, seed=0):
 
     with torch.no_grad():
         pass
-    sec = best_of(step, repeat=3)
+    sec = best_seconds(step, repeat=3)
     # accuracy of the estimate at the initial point
     w.data = torch.tensor(w0, dtype=torch.float64)
     a.data = torch.tensor(a0, dtype=torch.float64)
@@ -84,12 +76,12 @@ def main():
     a0 = np.asarray(init.c)
 
     steps = 2000
-    t_closed = best_of(lambda: lrnn.train(target, init, steps, 0.05)) / steps
+    t_closed = best_seconds(lambda: lrnn.train(target, init, steps, 0.05)) / steps
     t_euler, _ = euler_bptt_step(target, w0, a0, dt=0.05, horizon=lag + 5, n_eval=100, batch=256)
     # accuracy of the sampled loss as an estimate of J: RMS relative error over 5 independent batches
     err_euler = np.sqrt(np.mean([euler_bptt_step(target, w0, a0, dt=0.05, horizon=lag + 5, n_eval=100,
                                                  batch=256, seed=s)[1] ** 2 for s in range(1, 6)]))
-    t_fft = best_of(lambda: training.train_sampled(target, init, 50, 0.1, dt=0.05, horizon=lag + 5,
+    t_fft = best_seconds(lambda: training.train_sampled(target, init, 50, 0.1, dt=0.05, horizon=lag + 5,
                                                    n_eval=100, batch=256), repeat=3) / 51
     errs = []
     for s in range(1, 6):
@@ -160,7 +152,7 @@ def main():
 
     for name, fn in (("plateau (lag 10)", plateau_update), ("optimizer (GD, eta 1e-3, width 4, lag 8)", optimizer_update),
                      ("escape vs lag (w0 = 1.5, five lags)", escape_update)):
-        print(f"{name:45s} {best_of(fn, repeat=2):.2f} s   (budget 1 s)")
+        print(f"{name:45s} {best_seconds(fn, repeat=2):.2f} s   (budget 1 s)")
 
 
 if __name__ == "__main__":

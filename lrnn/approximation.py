@@ -70,7 +70,6 @@ optimal ones.
 
 from __future__ import annotations
 
-import numbers
 import warnings
 from collections.abc import Callable, Sequence
 
@@ -80,7 +79,7 @@ from scipy import optimize
 from ._validation import as_integer, as_norm_order, as_real_array, as_real_scalar
 from .distance import distance
 from .kernels import Kernel
-from .rnn import LinearRNN, ModelKernel, as_kernel
+from .rnn import LinearRNN, as_kernel
 
 __all__ = [
     "fit",

@@ -38,7 +38,6 @@ model's Hankel operator has rank at most :math:`m` and
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -46,9 +45,9 @@ import mpmath as mp
 import numpy as np
 from scipy import linalg, special
 
-from ._validation import as_real_array, as_real_scalar
+from ._validation import as_integer, as_real_array, as_real_scalar
 from .kernels import DampedOscillation, ExponentialSum, Kernel, PowerLaw
-from .rnn import LinearRNN, ModelKernel, as_kernel
+from .rnn import LinearRNN, as_kernel
 
 __all__ = [
     "RampExponential",
@@ -108,14 +107,6 @@ class _single_thread_lapack:
 
 
 # ----------------------------------------------------------------------------- validation helpers
-def _as_int(name: str, value, minimum: int = 1) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return int(value)
-
-
 def _as_rates(rates) -> np.ndarray:
     r = as_real_array("rates", rates, ndim=1)
     if r.size == 0:
@@ -401,7 +392,7 @@ def best_error(target, rates, *, relative: bool = True, method: str = "blaschke"
         raise ValueError(f"method must be 'blaschke' or 'gram', got {method!r}")
     if not isinstance(relative, (bool, np.bool_)):
         raise TypeError(f"relative must be a bool, got {type(relative).__name__}")
-    refine = _as_int("refine", refine)
+    refine = as_integer("refine", refine)
     if np.unique(lam).size != lam.size:
         raise ValueError("rates must be distinct")
     if method == "gram":
@@ -445,7 +436,7 @@ def fixed_grid_errors(target, widths, beta: float = 1.0, *, relative: bool = Tru
     if ms.size == 0 or np.any(ms < 1):
         raise ValueError(f"widths must be at least 1, got {ms.tolist()}")
     beta = as_real_scalar("beta", beta, positive=True)
-    refine = _as_int("refine", refine)
+    refine = as_integer("refine", refine)
     scale = math.sqrt(_norm_sq(target)) if relative else 1.0
     out = np.empty(ms.size)
     for i, m in enumerate(ms):
@@ -463,7 +454,7 @@ def geometric_rates(width: int, ratio: float = 2.0, rate_max: float = 64.0) -> n
     Its smallest rate :math:`\lambda_{\min} = \lambda_{\max} r^{-(m-1)}` approaches
     the stability boundary exponentially fast in the width.
     """
-    m = _as_int("width", width)
+    m = as_integer("width", width)
     ratio = as_real_scalar("ratio", ratio)
     if not ratio > 1:
         raise ValueError(f"ratio must be greater than 1, got {ratio}")
@@ -529,7 +520,7 @@ def exact_fit(target, rates, *, relative: bool = True, dps: int | None = None) -
     m = lam_f.size
     if dps is None:
         dps = int(30 + 1.6 * m)
-    dps = _as_int("dps", dps, minimum=15)
+    dps = as_integer("dps", dps, minimum=15)
     with mp.workdps(dps):
         lam = [mp.mpf(float(x)) for x in lam_f]
         b, n2 = _mp_laplace_and_norm(target, lam)
@@ -705,8 +696,8 @@ def hankel_singular_values(target, k: int, *, refine: int = 1, tol: float = 1e-8
     numpy.ndarray, shape (k,)
     """
     kern = as_kernel(target, "target")
-    k = _as_int("k", k)
-    refine = _as_int("refine", refine)
+    k = as_integer("k", k)
+    refine = as_integer("refine", refine)
     tol = as_real_scalar("tol", tol, positive=True)
     ss = kern.state_space()
     if ss is not None:
@@ -802,7 +793,7 @@ def required_width(target, epsilon: float, rule: str = "fixed", *, beta: float =
     if rule not in ("fixed", "geometric"):
         raise ValueError(f"rule must be 'fixed' or 'geometric', got {rule!r}")
     max_width = as_real_scalar("max_width", max_width, positive=True)
-    model_limit = _as_int("model_limit", model_limit, minimum=0)
+    model_limit = as_integer("model_limit", model_limit, minimum=0)
     if rule == "geometric":
         geometric_rates(1, ratio, rate_max)  # validates ratio and rate_max
         err = float("nan")
@@ -818,13 +809,13 @@ def required_width(target, epsilon: float, rule: str = "fixed", *, beta: float =
     def err_at(m):
         return float(fixed_grid_errors(target, [m], beta)[0])
 
-    lo, e_lo = 0, 1.0
+    lo = 0
     hi = 1
     e_hi = err_at(hi)
     while e_hi > epsilon:
         if hi >= max_width:
             return WidthResult(None, e_hi, beta, None)
-        lo, e_lo = hi, e_hi
+        lo = hi
         hi = int(min(max_width, 2 * hi)) if hi < 2**53 else min(max_width, hi * hi)
         e_hi = err_at(hi)
     if hi > 2**53:  # beyond exact integers in float: bisect ln m to relative precision 1e-12
