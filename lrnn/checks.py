@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import integrate, linalg, optimize
+from scipy import integrate, linalg, optimize, special
 
 __all__ = [
     "CheckResult", "ExerciseCheck", "Answer", "REGISTRY", "MIME_TYPE", "get", "labels",
@@ -36,6 +36,7 @@ __all__ = [
     "ex_c2_integrable", "ex_c2_one_unit", "ex_c2_blaschke_two", "ex_c2_muntz",
     "ex_c3_one_term", "ex_c3_exponential_rate", "ex_c3_hankel_rank",
     "ex_c4_gradient", "ex_c4_barrier", "ex_c4_slope", "ex_c4_step",
+    "ex_c5_dense", "ex_c5_best", "ex_c5_jump", "ex_c5_eta", "ex_c5_sensitivity",
 ]
 
 #: The MIME type under which a :class:`CheckResult` publishes its verdict (read by the autograder).
@@ -593,3 +594,227 @@ def ex_c4_step(w0s, eta_star) -> str:
         _close("eta_star", ei, wi / d, 1e-5, "one gradient step moves w to w₀ − η ∂J/∂w; find where that reaches "
                                              "zero (take a = 1 when you differentiate).")
     return "η* agrees with the reference at every w₀ (relative tolerance 1e-5)."
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Chapter 5
+
+
+def _grid(name: str, value, *, low: float = 0.0, high: float = np.inf, at_least: int = 3) -> np.ndarray:
+    """A one-dimensional array of at least ``at_least`` distinct finite numbers in ``[low, high)``."""
+    _answered(name, value)
+    try:
+        arr = np.asarray(value, dtype=float).ravel()
+    except (TypeError, ValueError):
+        raise _Fail(f"`{name}` should be an array of real numbers, got {type(value).__name__}.") from None
+    if arr.size < at_least or np.unique(arr).size != arr.size:
+        raise _Fail(f"`{name}` should hold at least {at_least} distinct numbers, got {arr.size}.")
+    if not np.all(np.isfinite(arr)) or arr.min() < low or arr.max() >= high:
+        raise _Fail(f"`{name}` should contain only finite numbers in the range the exercise asks for.")
+    return arr
+
+
+@_register("ex-c5-dense",
+           ("ts", "the times t > 0 at which you computed the memory function (an array, at least 10 of them)", "ts"),
+           ("M_dense", "the memory function of the dense RNN at those times (an array of the same length)",
+            "M_dense"))
+def ex_c5_dense(ts, M_dense) -> str:
+    r"""Check the memory function of the dense linear RNN with
+    :math:`W=\begin{pmatrix}-1&2&0\\-2&-1&0\\0&0&-0.3\end{pmatrix}`, :math:`U=(1,0,1)^T`, :math:`c=(1,1,-0.5)^T`.
+
+    The reference is :math:`|\rho(t)|` with :math:`\rho(t)=e^{-t}(\cos2t-\sin2t)-\tfrac12e^{-0.3t}`, the kernel in
+    closed form (the rotation block exponentiated by hand, no matrix exponential). Tolerance: absolute error at
+    most ``1e-6`` at every time.
+    """
+    t = _grid("ts", ts, low=1e-300, at_least=10)
+    _answered("M_dense", M_dense)
+    try:
+        M = np.asarray(M_dense, dtype=float).ravel()
+    except (TypeError, ValueError):
+        raise _Fail(f"`M_dense` should be an array of real numbers, got {type(M_dense).__name__}.") from None
+    if M.size != t.size:
+        raise _Fail(f"`M_dense` should have one value per time in `ts` ({t.size}), got {M.size}.")
+    ref = np.abs(np.exp(-t) * (np.cos(2 * t) - np.sin(2 * t)) - 0.5 * np.exp(-0.3 * t))
+    if np.all(np.abs(np.abs(M) - ref) <= 1e-6) and np.any(M < -1e-6):
+        raise _Fail("`M_dense` has negative values: the memory function of a linear functional is the absolute "
+                    "value of its kernel.")
+    if not np.all(np.abs(M - ref) <= 1e-6):
+        raise _Fail("`M_dense` disagrees with the memory function (absolute tolerance 1e-6). Hint: for a linear "
+                    "functional it is |cᵀe^{Wt}U|; the 2×2 block is a damped rotation.")
+    return "the memory function agrees with the closed-form |ρ(t)| (absolute tolerance 1e-6)."
+
+
+@_register("ex-c5-best",
+           ("f_best", "a function v -> f(v), the map of part (a) for α = 2, β = 1/2 (taking v ≥ 0)", "pb2.forward"),
+           ("max_rate", "the largest rate that this map (α = 2, β = 1/2) can represent (a float)", "pb2.max_rate"))
+def ex_c5_best(f_best, max_rate) -> str:
+    r"""Check the "best" map of part (a) for :math:`\alpha=2`, :math:`\beta=1/2`, and the largest rate it reaches.
+
+    The reference for :math:`f` integrates the defining ODE :math:`f'=-2\alpha vf^2`, :math:`f(0)=1/\beta`, with
+    ``scipy.integrate.solve_ivp`` (tolerances ``1e-12``) and compares at 31 points of :math:`[0,5]`; the largest
+    rate is :math:`\sup_{v\ge0}f=f(0)`. Tolerance: relative error at most ``1e-6`` at each point and on the rate.
+    """
+    fn = _callable("f_best", f_best)
+    alpha, beta = 2.0, 0.5
+    vs = np.linspace(0.0, 5.0, 31)
+    sol = integrate.solve_ivp(lambda v, f: -2 * alpha * v * f ** 2, (0.0, 5.0), [1 / beta], t_eval=vs,
+                              rtol=1e-12, atol=1e-14)
+    got = []
+    for v in vs:
+        try:
+            got.append(_number("f_best(v)", fn(float(v))))
+        except _Fail:
+            raise
+        except Exception as err:                                     # noqa: BLE001 - any student error
+            raise _Fail(f"calling `f_best(v)` raised {type(err).__name__}: {err}") from None
+    if not np.all(np.abs(np.array(got) - sol.y[0]) <= 1e-6 * np.abs(sol.y[0])):
+        raise _Fail("`f_best` disagrees with the map of part (a) (relative tolerance 1e-6). Hint: integrate "
+                    "(1/f)' = −f'/f² = 2αv from v = 0, using f(0) = 1/β.")
+    x = _number("max_rate", max_rate)
+    _close("max_rate", x, 1 / beta, 1e-6, "f is positive and decreasing on v ≥ 0: where is it largest?")
+    return "the map and its largest rate agree with the reference (relative tolerance 1e-6)."
+
+
+def _l2_fit_exponentials(laplace: Callable, norm2: float, starts) -> tuple[np.ndarray, np.ndarray]:
+    """Best L² fit Σ aᵢe^{-rᵢt} by variable projection over log r (Nelder–Mead then BFGS); (rates, weights)."""
+    def projected(th):
+        r = np.exp(np.sort(th))
+        G, b = 1.0 / (r[:, None] + r[None, :]), laplace(r)
+        a = np.linalg.solve(G, b)
+        return norm2 - b @ a, r, a
+
+    best = None
+    for start in starts:
+        res = optimize.minimize(lambda th: projected(th)[0], np.asarray(start, float), method="Nelder-Mead",
+                                options={"xatol": 1e-12, "fatol": 1e-18, "maxiter": 20000, "maxfev": 40000})
+        res = optimize.minimize(lambda th: projected(th)[0], res.x, method="BFGS", options={"gtol": 1e-14})
+        if best is None or res.fun < best.fun:
+            best = res
+    _, r, a = projected(best.x)
+    return r, a
+
+
+@_register("ex-c5-jump",
+           ("r_min", "the smallest rate r_min of the width-4 best fit of (1+t)^(-3/2) (a float)", "r4"),
+           ("E_below", "the perturbation error E(β) just below r_min, at β = 0.999 r_min (a float)", "E_pm[0]"),
+           ("E_at", "the perturbation error at β = r_min (a float; it may be infinite)", "E_pm[1]"))
+def ex_c5_jump(r_min, E_below, E_at) -> str:
+    r"""Check the jump of the perturbation error for the width-4 best fit of :math:`(1+t)^{-3/2}`.
+
+    The reference refits the four exponentials by variable projection (``scipy.optimize``, the Laplace transform
+    :math:`2-2\sqrt{\pi s}\,\mathrm{erfcx}(\sqrt s)` in closed form) and computes :math:`E(0.999\,r_{\min})` as the
+    largest relative :math:`L^2` error over all sign vectors :math:`\xi\in\{-1,1\}^4`, each by ``quad``.
+    Tolerances: relative ``1e-3`` on :math:`r_{\min}` (the fit's objective is flat) and on :math:`E` below
+    :math:`r_{\min}` (sampled sign vectors may miss the worst one); :math:`E(r_{\min})` must be ``inf``.
+    """
+    rm, eb = _number("r_min", r_min), _number("E_below", E_below)
+    _answered("E_at", E_at)
+    try:
+        ea = float(np.asarray(E_at, dtype=float).reshape(()))
+    except (TypeError, ValueError):
+        raise _Fail(f"`E_at` should be a single number (possibly inf), got {type(E_at).__name__}.") from None
+    laplace = lambda s: 2 - 2 * np.sqrt(np.pi * s) * special.erfcx(np.sqrt(s))
+    r, a = _l2_fit_exponentials(laplace, 0.5, ([-4.0, -2.0, 0.0, 1.5], [-3.0, -1.5, -0.3, 1.0]))
+    _close("r_min", rm, r[0], 1e-3, "fit four exponentials with free rates (lrnn.fit) and take the smallest "
+                                     "rate, not the smallest weight or eigenvalue with its sign.")
+    rho = lambda t: (1 + t) ** -1.5
+    beta = 0.999 * r[0]
+    worst = 0.0
+    for signs in np.array(np.meshgrid(*[[-1.0, 1.0]] * 4)).reshape(4, -1).T:
+        rr = r - beta * signs
+        e2 = integrate.quad(lambda t: (rho(t) - float(np.sum(a * np.exp(-rr * t)))) ** 2, 0, np.inf,
+                            limit=500, epsabs=1e-14)[0]
+        worst = max(worst, math.sqrt(e2 / 0.5))
+    _close("E_below", eb, worst, 1e-3, "evaluate memory.perturbation_error at β slightly below r_min "
+                                       "(β = 0.999 r_min); it is a relative error, the worst over sign vectors.")
+    if not (math.isinf(ea) and ea > 0):
+        raise _Fail("`E_at` is not right. Hint: at β = r_min the perturbation ξ = 1 turns the slowest unit into a "
+                    "constant; is its kernel still square-integrable?")
+    return ("r_min and E just below it agree with the reference (relative tolerance 1e-3), and E is infinite at "
+            "r_min.")
+
+
+@_register("ex-c5-eta",
+           ("eta_direct", "η* for the direct parameterisation, target e^{-t} + e^{-3t}, best two-unit fit (a float)",
+            'eta_fast["direct"]'),
+           ("eta_softplus", "η* for the softplus parameterisation, same target and fit (a float)",
+            'eta_fast["softplus"]'))
+def ex_c5_eta(eta_direct, eta_softplus) -> str:
+    r"""Check the largest stable steps :math:`\eta^*=2/\lambda_{\max}(H_v)` at the exact two-unit fit
+    :math:`e^{-t}+e^{-3t}` (rates :math:`1,3`, weights :math:`1,1`), direct and softplus.
+
+    At an exact fit the residual vanishes, so the Hessian in :math:`(r,a)` is the Gram matrix of the derivatives
+    of the model kernel, :math:`-a_ite^{-r_it}` and :math:`e^{-r_it}`; the reference computes it by ``quad`` and
+    applies :math:`D=\mathrm{diag}(f'(v),1)` with :math:`f'(v)=1-e^{-r}` for softplus. Tolerance: relative error at
+    most ``1e-6`` on each.
+    """
+    ed, es = _number("eta_direct", eta_direct), _number("eta_softplus", eta_softplus)
+    r, a = np.array([1.0, 3.0]), np.array([1.0, 1.0])
+    derivs = ([lambda t, i=i: -a[i] * t * math.exp(-r[i] * t) for i in range(2)]
+              + [lambda t, i=i: math.exp(-r[i] * t) for i in range(2)])
+    H = np.array([[integrate.quad(lambda t: f(t) * g(t), 0, np.inf, epsabs=1e-14)[0] for g in derivs]
+                  for f in derivs])
+    refs = {}
+    for name, d in (("direct", np.ones(2)), ("softplus", -np.expm1(-r))):
+        D = np.concatenate([d, np.ones(2)])
+        refs[name] = 2.0 / np.linalg.eigvalsh(D[:, None] * H * D[None, :]).max()
+    if abs(ed - refs["direct"] / 2) <= 1e-6 * refs["direct"] / 2:
+        raise _Fail("`eta_direct` looks like 1/λ_max: gradient descent is stable for η < 2/λ_max of the Hessian.")
+    _close("eta_direct", ed, refs["direct"], 1e-6, "η* = 2/λ_max of the Hessian of the white-noise loss in "
+                                                   "(rates, weights) at the fit (reparam.stable_learning_rate).")
+    _close("eta_softplus", es, refs["softplus"], 1e-6, "reparameterising multiplies the rate rows and columns of "
+                                                       "the Hessian by f'(v); use the softplus map.")
+    return "both stable steps agree with the Gram-matrix reference (relative tolerance 1e-6)."
+
+
+@_register("ex-c5-sensitivity",
+           ("lam_e", "the values of λ in (0, 1) at which you computed the relative sensitivity (an array)", "lam_e"),
+           ("rel", "E g²/E h² with the LRU normalisation at each λ (an array of the same length)", "rel"),
+           ("exponent", "p in E g²/E h² ~ C (1 − λ)^(−p) as λ → 1 (a number)", "2"),
+           ("constant", "the constant C of that rate (a number)", "1 / 4"))
+def ex_c5_sensitivity(lam_e, rel, exponent, constant) -> str:
+    r"""Check the relative sensitivity :math:`\mathbb E g^2/\mathbb E h^2` of
+    :math:`h_{k+1}=\lambda h_k+\sqrt{1-\lambda^2}\,x_k` (unit white noise, :math:`g=\partial h/\partial\lambda`)
+    and its rate :math:`C(1-\lambda)^{-p}` as :math:`\lambda\to1`.
+
+    The reference solves the discrete Lyapunov equation (``scipy.linalg.solve_discrete_lyapunov``) of the joint
+    recurrence of :math:`(h,g)`, :math:`g_{k+1}=\lambda g_k+h_k+\gamma'(\lambda)x_k`, and reads :math:`p` and
+    :math:`C` from it at :math:`1-\lambda=10^{-5},2\cdot10^{-5}` with a Richardson step. Tolerances: relative
+    ``1e-6`` on each sensitivity, absolute ``1e-3`` on :math:`p`, relative ``1e-3`` on :math:`C`.
+    """
+    lam = _grid("lam_e", lam_e, low=1e-12, high=1.0)
+    _answered("rel", rel)
+    try:
+        got = np.asarray(rel, dtype=float).ravel()
+    except (TypeError, ValueError):
+        raise _Fail(f"`rel` should be an array of real numbers, got {type(rel).__name__}.") from None
+    if got.size != lam.size:
+        raise _Fail(f"`rel` should have one value per λ in `lam_e` ({lam.size}), got {got.size}.")
+    p, C = _number("exponent", exponent), _number("constant", constant)
+
+    def sensitivity(l: float) -> float:
+        g = math.sqrt(1 - l * l)
+        A, b = np.array([[l, 0.0], [1.0, l]]), np.array([g, -l / g])
+        S = linalg.solve_discrete_lyapunov(A, np.outer(b, b))
+        return S[1, 1] / S[0, 0]
+
+    for i, (l, x) in enumerate(zip(lam, got)):
+        ref = sensitivity(float(l))
+        naive = ref * (1 + l * l)
+        if abs(x - naive) <= 1e-6 * naive and l > 1e-3:
+            raise _Fail(f"`rel[{i}]` looks like γ²E g² alone: the derivative of the normalised state also has the "
+                        "term γ'h, and the cross term matters.")
+        _close(f"rel[{i}]", x, ref, 1e-6, "differentiate the normalised state γ(λ)h with respect to λ (two terms) "
+                                          "and sum the square over the impulse response.")
+    eps = 1e-5
+    s1, s2 = sensitivity(1 - eps), sensitivity(1 - 2 * eps)
+    s4 = sensitivity(1 - 4 * eps)
+    ref_p = 2 * math.log(s1 / s2) / math.log(2) - math.log(s2 / s4) / math.log(2)
+    ref_C = 2 * s1 * eps ** 2 - s2 * (2 * eps) ** 2
+    if not abs(p - ref_p) <= 1e-3:
+        raise _Fail("`exponent` is not right. Hint: write 1 − λ² = (1 − λ)(1 + λ) in your closed form and let "
+                    "λ → 1.")
+    _close("constant", C, ref_C, 1e-3, "C is the limit of (1 − λ)^p times the sensitivity; evaluate the "
+                                       "factors that stay bounded at λ = 1.")
+    return ("the sensitivities agree with the Lyapunov reference (relative tolerance 1e-6), and the rate with its "
+            "limit (tolerances 1e-3).")

@@ -13,7 +13,7 @@ import pytest
 
 import lrnn
 from lrnn import approximation as approx
-from lrnn import checks, kernels, rates, training
+from lrnn import checks, kernels, memory, rates, reparam, training
 from lrnn.coursework import parse_chapter
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,6 +55,21 @@ def _reference_answers():
     refs["ex-c4-slope"] = dict(predicted_slope=3.0)
     w0s = np.linspace(0.15, 1.0, 6)
     refs["ex-c4-step"] = dict(w0s=w0s, eta_star=w0s / (1 / (w0s + 0.1) ** 2 - 1 / (4 * w0s ** 2)))
+    W3 = np.array([[-1.0, 2.0, 0.0], [-2.0, -1.0, 0.0], [0.0, 0.0, -0.3]])
+    dense = lrnn.LinearRNN(W3, np.array([1.0, 0.0, 1.0]), np.array([1.0, 1.0, -0.5]))
+    ts = np.linspace(0.05, 10, 25)
+    refs["ex-c5-dense"] = dict(ts=ts, M_dense=memory.memory_function(dense, ts))
+    best = reparam.parameterisation("best", alpha=2.0, beta=0.5)
+    refs["ex-c5-best"] = dict(f_best=best.forward, max_rate=best.max_rate)
+    fit4 = lrnn.fit(pl, 4)
+    r4 = float(np.min(-np.diag(fit4.W)))
+    E = memory.perturbation_error(pl, fit4, [0.999 * r4, r4])
+    refs["ex-c5-jump"] = dict(r_min=r4, E_below=E[0], E_at=E[1])
+    fit2 = lrnn.fit(rho, 2)
+    refs["ex-c5-eta"] = dict(eta_direct=reparam.stable_learning_rate(rho, fit2, "direct"),
+                             eta_softplus=reparam.stable_learning_rate(rho, fit2, "softplus"))
+    lam = np.array([0.5, 0.9, 0.99, 0.999])
+    refs["ex-c5-sensitivity"] = dict(lam_e=lam, rel=1 / (1 - lam ** 2) ** 2, exponent=2, constant=0.25)
     return refs
 
 
@@ -69,7 +84,9 @@ def _perturbations(answers):
         if isinstance(value, (bool, np.bool_)):
             wrong[name] = not value
         elif callable(value):
-            wrong[name] = lambda w, a, f=value: 1.01 * np.asarray(f(w, a)) + 1e-3
+            wrong[name] = lambda *args, f=value: 1.01 * np.asarray(f(*args)) + 1e-3
+        elif np.ndim(value) == 0 and math.isinf(value):
+            wrong[name] = 1e6                # an infinite answer made finite
         elif np.ndim(value) == 0:
             wrong[name] = float(value) * 1.01 + 1e-3
         else:
@@ -89,7 +106,7 @@ def _numbers(answers):
     for v in answers.values():
         if isinstance(v, (bool, np.bool_)) or callable(v):
             continue
-        vals += [float(x) for x in np.ravel(v)]
+        vals += [float(x) for x in np.ravel(v) if math.isfinite(float(x))]
     return vals
 
 
@@ -213,3 +230,41 @@ def test_solution_bindings_use_names_the_chapter_defines(label):
         bound = {a.arg for n in ast.walk(tree) if isinstance(n, ast.Lambda) for a in n.args.args}
         used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)} - bound
         assert used <= defined, f"{label}: {answer.name} = {answer.solution} uses undefined {used - defined}"
+
+
+def test_chapter_5_checks_recognise_typical_mistakes():
+    ref = REFS["ex-c5-dense"]
+    ts, M = ref["ts"], ref["M_dense"]
+    signed = np.exp(-ts) * (np.cos(2 * ts) - np.sin(2 * ts)) - 0.5 * np.exp(-0.3 * ts)     # ρ, not |ρ|
+    assert np.allclose(np.abs(signed), M, atol=1e-7)
+    result = checks.ex_c5_dense(ts=ts, M_dense=signed)
+    assert not result.passed and "absolute value" in result.message
+    result = checks.ex_c5_dense(ts=ts, M_dense=M[:-1])
+    assert not result.passed and "one value per time" in result.message
+    assert not checks.ex_c5_dense(ts=ts[:5], M_dense=M[:5]).passed                       # too few times
+
+    def broken(v):
+        raise ValueError("no")
+    result = checks.ex_c5_best(f_best=broken, max_rate=2.0)
+    assert not result.passed and "ValueError" in result.message
+    result = checks.ex_c5_best(f_best=lambda v: 1 / (v ** 2 + 0.5), max_rate=2.0)       # α = 1, not 2
+    assert not result.passed and "Hint" in result.message
+
+    jump = dict(REFS["ex-c5-jump"])
+    assert math.isinf(jump["E_at"]) and math.isfinite(jump["E_below"])
+    result = checks.ex_c5_jump(**{**jump, "E_at": jump["E_below"]})
+    assert not result.passed and "`E_at`" in result.message and "Hint" in result.message
+
+    eta = REFS["ex-c5-eta"]
+    result = checks.ex_c5_eta(eta_direct=eta["eta_direct"] / 2, eta_softplus=eta["eta_softplus"])
+    assert not result.passed and "looks like" in result.message
+    assert checks.ex_c5_eta(eta_direct=eta["eta_softplus"], eta_softplus=eta["eta_direct"]).passed is False
+
+    sens = REFS["ex-c5-sensitivity"]
+    lam = sens["lam_e"]
+    no_cross = (1 + lam ** 2) / (1 - lam ** 2) ** 2         # the cross term dropped
+    result = checks.ex_c5_sensitivity(**{**sens, "rel": no_cross})
+    assert not result.passed and "cross term" in result.message
+    for wrong in (dict(exponent=3), dict(constant=1.0), dict(lam_e=np.append(lam[:-1], 1.0))):
+        result = checks.ex_c5_sensitivity(**{**sens, **wrong})
+        assert not result.passed and not _reveals(result.message, [0.25, 2.0])
