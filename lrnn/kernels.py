@@ -48,6 +48,7 @@ from ._validation import as_integer, as_norm_order, as_rates_weights, as_real_ar
 
 __all__ = [
     "Kernel",
+    "require_kernel",
     "Exponential",
     "ExponentialSum",
     "DampedOscillation",
@@ -191,6 +192,17 @@ class Kernel(ABC):
 
     def __neg__(self):
         return Scaled(-1.0, self)
+
+
+def require_kernel(obj, name: str = "target") -> Kernel:
+    """Return ``obj`` if it is a :class:`Kernel`, else raise ``TypeError`` naming the argument ``name``.
+
+    For functions that need a kernel's closed forms (Laplace transforms, norms);
+    :func:`lrnn.rnn.as_kernel` also accepts scalar-input models.
+    """
+    if not isinstance(obj, Kernel):
+        raise TypeError(f"{name} must be a kernel (lrnn.kernels.Kernel), got {type(obj).__name__}")
+    return obj
 
 
 # --------------------------------------------------------------------- exponentials

@@ -38,9 +38,9 @@ import numbers
 import numpy as np
 
 from ._validation import as_real_array, as_times
-from .kernels import Kernel
+from .kernels import Kernel, require_kernel
 from .nonlinear import TanhRNN
-from .rnn import LinearRNN
+from .rnn import LinearRNN, diagonal_parameters
 
 __all__ = ["memory_function", "perturbed_errors", "perturbation_error"]
 
@@ -85,14 +85,6 @@ def memory_function(system, t, amplitudes=(1.0,), *, h: float = 1e-4) -> np.ndar
     return (np.abs((np.ravel(S(hi.ravel())) - np.ravel(S(lo.ravel()))) / (hi - lo).ravel())).reshape(t.shape)
 
 
-def _diag(model) -> tuple[np.ndarray, np.ndarray]:
-    if not isinstance(model, LinearRNN):
-        raise TypeError(f"model must be a diagonal LinearRNN, got {type(model).__name__}")
-    if not model.is_diagonal or model.input_dim != 1:
-        raise ValueError("model must be a diagonal LinearRNN with scalar input (LinearRNN.diagonal)")
-    return -np.diag(np.asarray(model.W)).copy(), np.asarray(model.c) * np.asarray(model.U).ravel()
-
-
 def perturbed_errors(target, model, rate_perturbations) -> np.ndarray:
     r"""Relative :math:`L^2` errors :math:`\|\rho-\hat\rho_\delta\|/\|\rho\|` of models with rates :math:`r+\delta`.
 
@@ -113,9 +105,8 @@ def perturbed_errors(target, model, rate_perturbations) -> np.ndarray:
     numpy.ndarray, shape (S,)
         ``inf`` where some perturbed rate is ≤ 0.
     """
-    if not isinstance(target, Kernel):
-        raise TypeError(f"target must be a kernel (lrnn.kernels.Kernel), got {type(target).__name__}")
-    r, a = _diag(model)
+    require_kernel(target)
+    r, a = diagonal_parameters(model)
     D = as_real_array("rate_perturbations", rate_perturbations, ndim=2)
     if D.shape[1] != r.size:
         raise ValueError(f"rate_perturbations must have {r.size} columns (one per unit), got {D.shape[1]}")
@@ -156,7 +147,7 @@ def perturbation_error(target, model, betas, *, n_samples: int = 32, seed: int =
         raise ValueError(f"betas must be non-negative, got minimum {b.min()}")
     if isinstance(n_samples, (bool, np.bool_)) or not isinstance(n_samples, numbers.Integral) or n_samples < 0:
         raise ValueError(f"n_samples must be a non-negative integer, got {n_samples!r}")
-    r, _ = _diag(model)
+    r, _ = diagonal_parameters(model)
     rng = np.random.default_rng(seed)
     xi = np.vstack([np.ones(r.size), -np.ones(r.size), rng.choice([-1.0, 1.0], size=(n_samples, r.size))])
     # xi = +1 slows every unit (rate r - β), the direction of instability

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validation import as_real_array, as_real_scalar, as_times
-from .kernels import Kernel
+from .kernels import require_kernel
 from .rnn import LinearRNN
 
 __all__ = ["TanhRNN", "TanhTrainingRun", "train_tanh_rnn"]
@@ -163,8 +163,7 @@ def train_tanh_rnn(target, hidden_size: int, steps: int, *, lr: float = 0.01, dt
 
     from .signals import respond, white_noise
 
-    if not isinstance(target, Kernel):
-        raise TypeError(f"target must be a kernel (lrnn.kernels.Kernel), got {type(target).__name__}")
+    require_kernel(target)
     for name, val in (("hidden_size", hidden_size), ("steps", steps), ("n_eval", n_eval), ("batch", batch),
                       ("seed", seed)):
         if isinstance(val, (bool, np.bool_)) or not isinstance(val, numbers.Integral):

@@ -45,9 +45,9 @@ from typing import Callable
 
 import numpy as np
 
-from ._validation import as_real_array, as_real_scalar
-from .kernels import Kernel
-from .rnn import LinearRNN
+from ._validation import as_integer, as_real_array, as_real_scalar
+from .kernels import require_kernel
+from .rnn import LinearRNN, diagonal_parameters
 from .training import loss_and_gradient
 
 __all__ = ["NAMES", "Parameterisation", "parameterisation", "gradient_weight_ratio", "ReparamRun",
@@ -259,17 +259,10 @@ def train_reparameterised(target, init, param, steps: int, lr: float, optimizer:
         Training stops when a rate becomes ≤ 0 (``direct`` only) or anything
         becomes non-finite; the remaining losses are ``inf``.
     """
-    if not isinstance(target, Kernel):
-        raise TypeError(f"target must be a kernel (lrnn.kernels.Kernel), got {type(target).__name__}")
-    if not isinstance(init, LinearRNN):
-        raise TypeError(f"init must be a LinearRNN, got {type(init).__name__}")
-    if not init.is_diagonal or init.input_dim != 1:
-        raise ValueError("init must be a diagonal LinearRNN with scalar input (LinearRNN.diagonal)")
+    require_kernel(target)
+    r0, a0 = diagonal_parameters(init, "init")
     p = _as_param(param)
-    if isinstance(steps, (bool, np.bool_)) or not isinstance(steps, numbers.Integral):
-        raise TypeError(f"steps must be an integer, got {type(steps).__name__}")
-    if steps < 0:
-        raise ValueError(f"steps must be non-negative, got {steps}")
+    steps = as_integer("steps", steps, minimum=0)
     lr = as_real_scalar("lr", lr, positive=True)
     if not isinstance(optimizer, str) or optimizer.lower() not in ("gd", "adam"):
         raise ValueError(f"optimizer must be 'gd' or 'adam', got {optimizer!r}")
@@ -277,8 +270,7 @@ def train_reparameterised(target, init, param, steps: int, lr: float, optimizer:
     b1, b2 = (as_real_scalar("betas", b) for b in betas)
     eps = as_real_scalar("eps", eps, positive=True)
 
-    r0 = -np.diag(np.asarray(init.W)).copy()
-    a = np.asarray(init.c) * np.asarray(init.U).ravel()
+    a = a0.copy()
     v = np.asarray(p.inverse(r0), dtype=float)
     m = r0.size
     loss = np.full(steps + 1, np.inf)
@@ -440,14 +432,10 @@ def hessian(target, model, param="direct", *, h: float = 1e-6) -> np.ndarray:
     -------
     numpy.ndarray, shape (2m, 2m)
     """
-    if not isinstance(target, Kernel):
-        raise TypeError(f"target must be a kernel (lrnn.kernels.Kernel), got {type(target).__name__}")
-    if not isinstance(model, LinearRNN) or not model.is_diagonal or model.input_dim != 1:
-        raise TypeError("model must be a diagonal LinearRNN with scalar input (LinearRNN.diagonal)")
+    require_kernel(target)
+    r, a = diagonal_parameters(model)
     p = _as_param(param)
     h = as_real_scalar("h", h, positive=True)
-    r = -np.diag(np.asarray(model.W)).copy()
-    a = np.asarray(model.c) * np.asarray(model.U).ravel()
     m = r.size
     th = np.concatenate([r, a])
     H = np.empty((2 * m, 2 * m))

@@ -30,7 +30,7 @@ from scipy import linalg
 from ._validation import as_integer, as_rates_weights, as_real_array, as_real_scalar, as_times
 from .kernels import Kernel
 
-__all__ = ["LinearRNN", "ModelKernel", "as_kernel", "zoh_discretise"]
+__all__ = ["LinearRNN", "ModelKernel", "as_kernel", "diagonal_parameters", "zoh_discretise"]
 
 
 def zoh_discretise(W: np.ndarray, U: np.ndarray, dt: float) -> tuple[np.ndarray, np.ndarray]:
@@ -369,3 +369,18 @@ def as_kernel(obj, name: str = "target") -> Kernel:
             raise ValueError(f"{name} must have scalar input (d = 1), got a LinearRNN with d = {obj.input_dim}")
         return ModelKernel(obj)
     raise TypeError(f"{name} must be a kernel (lrnn.kernels.Kernel) or a LinearRNN, got {type(obj).__name__}")
+
+
+def diagonal_parameters(model, name: str = "model") -> tuple[np.ndarray, np.ndarray]:
+    r"""The rates :math:`r` and weights :math:`a` of a diagonal scalar-input model, :math:`\hat\rho=\sum_i a_ie^{-r_it}`.
+
+    ``r = -diag(W)`` and ``a = c ⊙ U``. Raises ``TypeError`` (naming ``name``) for anything
+    but a LinearRNN and ``ValueError`` for a non-diagonal W or a vector input.
+    """
+    if not isinstance(model, LinearRNN):
+        raise TypeError(f"{name} must be a LinearRNN (e.g. LinearRNN.diagonal(rates, weights)), "
+                        f"got {type(model).__name__}")
+    if not model.is_diagonal or model.input_dim != 1:
+        raise ValueError(f"{name} must be a diagonal LinearRNN with scalar input, "
+                         "such as LinearRNN.diagonal(rates, weights)")
+    return -np.diag(np.asarray(model.W)).copy(), np.asarray(model.c) * np.asarray(model.U).ravel()

@@ -50,8 +50,8 @@ import numpy as np
 
 from ._quadrature import integrate_half_line
 from ._validation import as_integer, as_rates_weights, as_real_array, as_real_scalar
-from .kernels import DampedOscillation, Delayed, ExponentialSum, Kernel, Scaled, Sum
-from .rnn import LinearRNN
+from .kernels import DampedOscillation, Delayed, ExponentialSum, Kernel, Scaled, Sum, require_kernel
+from .rnn import LinearRNN, diagonal_parameters
 
 __all__ = [
     "laplace_pair",
@@ -76,23 +76,6 @@ class _Budget(Exception):
 
 
 # ----------------------------------------------------------------------------- validation
-def _as_target(target) -> Kernel:
-    if not isinstance(target, Kernel):
-        raise TypeError(f"target must be a kernel (lrnn.kernels.Kernel), got {type(target).__name__}")
-    return target
-
-
-def _diagonal_parameters(init) -> tuple[np.ndarray, np.ndarray]:
-    """(rates, weights) of a diagonal, scalar-input LinearRNN."""
-    if not isinstance(init, LinearRNN):
-        raise TypeError(f"init must be a LinearRNN (e.g. LinearRNN.diagonal(rates, weights)), got {type(init).__name__}")
-    if not init.is_diagonal or init.input_dim != 1:
-        raise ValueError("init must be a diagonal LinearRNN with scalar input, such as LinearRNN.diagonal(rates, weights)")
-    rates = -np.diag(np.asarray(init.W)).copy()
-    weights = np.asarray(init.c) * np.asarray(init.U).ravel()
-    return rates, weights
-
-
 def _as_optimizer(optimizer) -> str:
     if not isinstance(optimizer, str) or optimizer.lower() not in OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {optimizer!r}")
@@ -174,7 +157,7 @@ def laplace_pair(target, s) -> tuple[np.ndarray, np.ndarray]:
     (numpy.ndarray, numpy.ndarray)
         Both of the shape of ``s``.
     """
-    target = _as_target(target)
+    target = require_kernel(target)
     s = as_real_array("s", s)
     if np.any(s <= 0):
         raise ValueError(f"s must be positive (Laplace variable s > 0), got minimum {s.min()}")
@@ -227,7 +210,7 @@ def white_noise_loss(target, rates, weights) -> float:
         expanded form cancels when :math:`J\ll\|\rho\|^2`; use
         :func:`lrnn.distance` there).
     """
-    target = _as_target(target)
+    target = require_kernel(target)
     w, a = as_rates_weights(rates, weights, what="stable units e^(-rate t)")
     return float(_Objective(target).value(w, a))
 
@@ -250,7 +233,7 @@ def loss_and_gradient(target, rates, weights) -> tuple[float, np.ndarray, np.nda
     (float, numpy.ndarray, numpy.ndarray)
         ``(J, dJ/drates, dJ/dweights)``.
     """
-    target = _as_target(target)
+    target = require_kernel(target)
     w, a = as_rates_weights(rates, weights, what="stable units e^(-rate t)")
     J, gw, ga = _Objective(target).value_and_grad(w, a)
     return float(J), gw, ga
@@ -380,8 +363,8 @@ def train(target, init, steps: int, lr: float, optimizer: str = "gd", *, freeze=
     """
     if reparam is not None:
         return _train_reparameterised(target, init, steps, lr, optimizer, freeze, betas, eps, reparam)
-    target = _as_target(target)
-    w, a = _diagonal_parameters(init)
+    target = require_kernel(target)
+    w, a = diagonal_parameters(init, "init")
     steps = as_integer("steps", steps, minimum=0)
     lr = as_real_scalar("lr", lr, positive=True)
     optimizer = _as_optimizer(optimizer)
@@ -467,8 +450,8 @@ def gradient_flow(target, init, t_max: float, *, freeze=None, n_points: int = 40
     """
     from scipy.integrate import solve_ivp
 
-    target = _as_target(target)
-    w0, a0 = _diagonal_parameters(init)
+    target = require_kernel(target)
+    w0, a0 = diagonal_parameters(init, "init")
     t_max = as_real_scalar("t_max", t_max, positive=True)
     t_min = as_real_scalar("t_min", t_min, positive=True)
     if not t_max > t_min:
@@ -611,8 +594,8 @@ def train_sampled(target, init, steps: int, lr: float, optimizer: str = "gd", *,
     """
     import torch
 
-    target = _as_target(target)
-    w0, a0 = _diagonal_parameters(init)
+    target = require_kernel(target)
+    w0, a0 = diagonal_parameters(init, "init")
     steps = as_integer("steps", steps, minimum=0)
     lr = as_real_scalar("lr", lr, positive=True)
     optimizer = _as_optimizer(optimizer)
@@ -735,7 +718,7 @@ def reduced_escape_estimates(long_part, w0: float, drop: float) -> dict:
     """
     from scipy import integrate, optimize
 
-    g = _as_target(long_part)
+    g = require_kernel(long_part, "long_part")
     w0 = as_real_scalar("w0", w0, positive=True)
     drop = as_real_scalar("drop", drop, positive=True)
 

@@ -145,3 +145,21 @@ def test_bad_diagonal_and_calls():
         model.discretise(0.0)
     with pytest.raises(ValueError, match="s must be positive"):
         model.transfer(-1.0)
+
+
+def test_diagonal_parameters_and_require_kernel():
+    from lrnn.kernels import require_kernel
+    from lrnn.rnn import diagonal_parameters
+
+    r, a = diagonal_parameters(LinearRNN(-np.diag([0.5, 2.0]), [2.0, -1.0], [1.5, 3.0]))
+    assert np.array_equal(r, [0.5, 2.0]) and np.array_equal(a, [3.0, -3.0])  # a = c ⊙ U
+    with pytest.raises(TypeError, match="init must be a LinearRNN"):
+        diagonal_parameters(kernels.Exponential(1.0), "init")
+    with pytest.raises(ValueError, match="model must be a diagonal LinearRNN with scalar input"):
+        diagonal_parameters(LinearRNN(*random_stable(3)))
+    with pytest.raises(ValueError, match="model must be a diagonal LinearRNN with scalar input"):
+        diagonal_parameters(LinearRNN(-np.eye(2), np.ones((2, 2)), np.ones(2)))
+    k = kernels.PowerLaw(0.5)
+    assert require_kernel(k) is k
+    with pytest.raises(TypeError, match="target must be a kernel"):
+        require_kernel(LinearRNN.diagonal([1.0], [1.0]))

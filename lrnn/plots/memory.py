@@ -78,12 +78,6 @@ def _as_int(name: str, value, minimum: int) -> int:
     return int(value)
 
 
-def _as_kernel(name: str, k) -> _kernels.Kernel:
-    if not isinstance(k, _kernels.Kernel):
-        raise TypeError(f"{name} must be a kernel (lrnn.kernels.Kernel), got {type(k).__name__}")
-    return k
-
-
 def _grid(t_max: float, dt: float) -> int:
     """Number of cells of width dt in [0, t_max] (at least 2)."""
     n = int(round(t_max / dt))
@@ -201,7 +195,7 @@ def draw_kernel_gallery(axes, gallery=None, t_max: float = 20.0) -> np.ndarray:
     t = np.linspace(0.0, t_max, 801)
     norms = np.empty((len(gallery), 2))
     for i, (ax, (label, k)) in enumerate(zip(axes, gallery)):
-        _as_kernel(f"gallery[{i}] kernel", k)
+        _kernels.require_kernel(k, f"gallery[{i}] kernel")
         norms[i] = k.norm(1), k.norm(2)
         ax.axhline(0.0, color="0.6", lw=0.8)
         ax.plot(t, k(t), color=CYCLE[i % len(CYCLE)], ls=LINESTYLES[i % len(LINESTYLES)])
@@ -381,7 +375,7 @@ def mollified_sign(kernel, s, width: float, horizon: float | None = None) -> np.
     numpy.ndarray
         :math:`m_\varepsilon(s)`, the shape of ``s``.
     """
-    kernel = _as_kernel("kernel", kernel)
+    kernel = _kernels.require_kernel(kernel, "kernel")
     s = as_real_array("s", s)
     if s.size and np.any(s < 0):
         raise ValueError(f"s must be non-negative lags, got minimum {s.min()}")
@@ -428,7 +422,7 @@ def norm_attainment(kernel, widths, t: float = 20.0, dt: float = 0.005) -> np.nd
     -------
     numpy.ndarray, shape (k,)
     """
-    kernel = _as_kernel("kernel", kernel)
+    kernel = _kernels.require_kernel(kernel, "kernel")
     widths = as_real_array("widths", widths, ndim=1)
     if np.any(widths < 0):
         raise ValueError(f"widths must be non-negative, got minimum {widths.min()}")
@@ -464,7 +458,7 @@ def draw_norm_attainment(axes, kernel=None, widths=(1.0, 0.3, 0.1, 0.03, 0.01), 
     numpy.ndarray
         The outputs :math:`H_t(x_\varepsilon)` (from :func:`norm_attainment`).
     """
-    kernel = _kernels.Airy(lag=5.0) if kernel is None else _as_kernel("kernel", kernel)
+    kernel = _kernels.Airy(lag=5.0) if kernel is None else _kernels.require_kernel(kernel, "kernel")
     widths = as_real_array("widths", widths, ndim=1)
     values = norm_attainment(kernel, widths, t, dt)
     l1 = kernel.norm(1)
