@@ -4,22 +4,18 @@
   colour blindness); line styles double the colour cue where curves overlap.
 * Figures have an opaque white background so that they stay readable in the
   theme's dark mode.
-* :func:`scrubber` turns a drawing function and a list of parameter values into
-  a kernel-free animation (``FuncAnimation.to_jshtml``) that an online reader can
-  step through without a running kernel.
+* :func:`setup_notebook` is the one display setup every chapter's preamble calls;
+  :func:`fast_mode` tells figure functions whether the test suite asked for
+  shorter experiments (``LRNN_FAST=1``; the book build never sets it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import os
 
 import matplotlib
-
-matplotlib.rcParams.setdefault("animation.embed_limit", 40.0)
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib import animation  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
 
 #: Okabe–Ito colour-blind-safe palette.
 COLORS = {
@@ -74,55 +70,26 @@ def new_figure(ncols: int = 1, nrows: int = 1, width: float = 4.2, height: float
     return fig, axes
 
 
-def scrubber(
-    draw: Callable[[object, object], None],
-    values: Sequence,
-    *,
-    ncols: int = 1,
-    nrows: int = 1,
-    width: float = 4.2,
-    height: float = 3.2,
-    interval: int = 400,
-    alt: str | None = None,
-):
-    """A kernel-free scrubber: pre-rendered frames of ``draw(axes, value)`` for each value.
+def fast_mode() -> bool:
+    """Whether the test suite asked for shorter experiments (environment ``LRNN_FAST=1``).
 
-    Parameters
-    ----------
-    draw : callable
-        ``draw(axes, value)`` draws one frame on cleared axes.
-    values : sequence
-        Parameter values, one frame each.
-    ncols, nrows, width, height
-        Layout as in :func:`new_figure`.
-    interval : int
-        Milliseconds between frames when played.
-    alt : str, optional
-        Alt text of the frames, for readers who cannot see them (describe what
-        changes from frame to frame).
-
-    Returns
-    -------
-    IPython.display.HTML
-        The JavaScript animation widget (``FuncAnimation.to_jshtml``).
+    Figure functions read this to pick fewer scrubber frames or shorter runs under
+    ``nbval``; the book build never sets it, so pages always show the full experiment.
     """
-    from IPython.display import HTML
+    return os.environ.get("LRNN_FAST") == "1"
 
-    fig, axes = new_figure(ncols, nrows, width, height)
-    axes_list = list(axes.ravel()) if hasattr(axes, "ravel") else [axes]
 
-    def update(i):
-        for ax in axes_list:
-            ax.clear()
-            style_axes(ax)
-        draw(axes if len(axes_list) > 1 else axes_list[0], values[i])
-        return []
+def setup_notebook() -> None:
+    """The display setup shared by every chapter (called once, in the chapter's preamble).
 
-    anim = animation.FuncAnimation(fig, update, frames=len(values), interval=interval, blit=False)
-    html = anim.to_jshtml(default_mode="once")
-    plt.close(fig)
-    if alt:
-        import html as _html
-
-        html = html.replace('<img id="_anim_img', f'<img alt="{_html.escape(alt, quote=True)}" id="_anim_img', 1)
-    return HTML(html)
+    Inline figures in IPython, and NumPy scalars printed as plain numbers
+    (``0.987`` rather than ``np.float64(0.987)``).
+    """
+    np.set_printoptions(legacy="1.25")
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency of the notebooks only
+        return
+    shell = get_ipython()
+    if shell is not None:
+        shell.run_line_magic("matplotlib", "inline")

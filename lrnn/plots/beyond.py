@@ -114,7 +114,7 @@ def perturbation_scrubber(data: dict, betas):
     """Scrubber over the width: frame k shows the curves of the first k widths (precomputed ``data``)."""
     import matplotlib.pyplot as plt
 
-    from ._style import scrubber
+    from ._scrubber import scrubber
 
     labels = list(data)
     widths = sorted(data[labels[0]])
@@ -164,7 +164,7 @@ def reparam_scrubber(target, init, lrs, steps: int = 2000):
     """Scrubber over the learning rate (one frame of :func:`draw_reparam_runs` per value)."""
     import matplotlib.pyplot as plt
 
-    from ._style import scrubber
+    from ._scrubber import scrubber
 
     was = plt.isinteractive()
     html = scrubber(lambda ax, lr: draw_reparam_runs(ax, target, init, lr, steps), list(lrs), width=5.0,

@@ -66,7 +66,7 @@ def plateau_scrubber(lags=(4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0)):
     """
     import matplotlib.pyplot as plt
 
-    from ._style import scrubber
+    from ._scrubber import scrubber
 
     lags = [float(v) for v in as_real_array("lags", lags, ndim=1)]
     was_interactive = plt.isinteractive()
