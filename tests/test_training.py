@@ -206,6 +206,156 @@ def test_train_sampled_estimates_loss():
     assert np.all(np.isfinite(adam.exact_loss))
 
 
+def test_compiled_pair_is_the_kernels_own_transform():
+    """The fast evaluator of the training loops reproduces Delayed.laplace bit for bit on both erfc branches."""
+    s = np.geomspace(1e-3, 1e3, 301)              # z = s ς/2 - ℓ/ς changes sign inside the range
+    for k in (kernels.Delayed(6.0), kernels.Delayed(3.0, width=0.7, weight=2.0), kernels.Delayed(0.0)):
+        L, _ = training.laplace_pair(k, s)
+        assert np.array_equal(L, k.laplace(s))
+        for one in (np.array([0.5]), np.array([200.0])):  # single-branch inputs take the short paths
+            assert np.array_equal(training.laplace_pair(k, one)[0], k.laplace(one))
+
+
+def test_plateau_problem_energy_and_initialisation():
+    target, init, E = training.plateau_problem(7.0, rate=0.5, width=3)
+    from scipy import special
+
+    assert E == pytest.approx(0.25 * np.sqrt(np.pi / 2) * (1 + special.erf(np.sqrt(2) * 7.0)), rel=1e-14)
+    assert E == pytest.approx(0.5 * integrate.quad(lambda t: np.exp(-2 * (t - 7.0) ** 2), 0, 20,
+                                                    epsabs=1e-14)[0], rel=1e-12)
+    w, a = -np.diag(np.asarray(init.W)), np.asarray(init.c) * np.asarray(init.U).ravel()
+    assert np.allclose(w, [0.5, 2.0, 4.0]) and np.allclose(a, [1.0, 0.01, 0.01])
+    t = np.array([0.0, 3.0, 7.0])
+    assert np.allclose(target(t), np.exp(-0.5 * t) + np.exp(-(t - 7.0) ** 2))
+
+
+def _torch_sgd_trajectory(torch, loss_fn, w0, a0, steps, lr, momentum):
+    w = torch.tensor(w0, dtype=torch.float64, requires_grad=True)
+    a = torch.tensor(a0, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.SGD([w, a], lr=lr, momentum=momentum, dampening=0.0)
+    R, A = [w.detach().numpy().copy()], [a.detach().numpy().copy()]
+    for _ in range(steps):
+        opt.zero_grad()
+        loss_fn(w, a).backward()
+        opt.step()
+        R.append(w.detach().numpy().copy())
+        A.append(a.detach().numpy().copy())
+    return np.array(R), np.array(A)
+
+
+def test_momentum_matches_torch_sgd_with_momentum():
+    """Heavy ball θ ← θ − η g + μ(θ − θ_prev) = torch's SGD(momentum=μ, dampening=0): b ← μ b + g, θ ← θ − η b."""
+    torch = pytest.importorskip("torch")
+    # (1) an exponential-sum target with J written independently in torch (loss and optimiser both independent)
+    r, c = np.array([0.3, 2.0]), np.array([1.0, -0.5])
+    rt, ct = torch.tensor(r, dtype=torch.float64), torch.tensor(c, dtype=torch.float64)
+    norm2 = ct @ (1 / (rt[:, None] + rt[None, :])) @ ct
+
+    def J(w, a):
+        return 0.5 * (norm2 - 2 * a @ ((1 / (w[:, None] + rt[None, :])) @ ct)
+                      + a @ (1 / (w[:, None] + w[None, :])) @ a)
+
+    init = LinearRNN.diagonal(W, A)
+    ours = lrnn.train(kernels.ExponentialSum(r, c), init, 60, 0.05, "momentum", momentum=0.9)
+    R, Aw = _torch_sgd_trajectory(torch, J, W, A, 60, 0.05, 0.9)
+    assert ours.crossed_at is None and ours.optimizer == "momentum"
+    assert np.allclose(ours.rates, R, rtol=1e-11, atol=1e-13)
+    assert np.allclose(ours.weights, Aw, rtol=1e-11, atol=1e-13)
+    # (2) a delayed target through the closed-form gradient (checks the optimiser on the book's problem)
+    tgt, init2, _ = training.plateau_problem(5.0)
+    w0, a0 = np.array([1.0, 2.0]), np.array([1.0, 0.01])
+
+    class Loss(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, w, a):
+            J_, gw, ga = training.loss_and_gradient(tgt, w.detach().numpy(), a.detach().numpy())
+            ctx.save_for_backward(torch.as_tensor(gw), torch.as_tensor(ga))
+            return torch.tensor(J_, dtype=torch.float64)
+
+        @staticmethod
+        def backward(ctx, g):
+            gw, ga = ctx.saved_tensors
+            return g * gw, g * ga
+
+    ours = lrnn.train(tgt, init2, 200, 0.02, "momentum", momentum=0.8)
+    R, Aw = _torch_sgd_trajectory(torch, Loss.apply, w0, a0, 200, 0.02, 0.8)
+    assert np.allclose(ours.rates, R, rtol=1e-11, atol=1e-14)
+    assert np.allclose(ours.weights, Aw, rtol=1e-11, atol=1e-14)
+
+
+def test_momentum_limits_and_freeze():
+    target, init, _ = training.plateau_problem(6.0, width=3)
+    gd = lrnn.train(target, init, 300, 0.05)
+    zero = lrnn.train(target, init, 300, 0.05, "momentum", momentum=0.0)
+    assert np.array_equal(gd.loss, zero.loss) and np.array_equal(gd.rates, zero.rates)
+    frozen = lrnn.train(target, init, 50, 0.01, "momentum", momentum=0.9, freeze=[0])
+    assert np.all(frozen.rates[:, 0] == 1.0) and np.all(frozen.weights[:, 0] == 1.0)
+
+
+def test_momentum_escapes_like_gd_with_the_effective_step():
+    """On a long plateau the gradient is almost constant, so heavy ball is GD with step η/(1 − μ)."""
+    target, init, E = training.plateau_problem(7.0)
+    gd = lrnn.train(target, init, 2000, 0.1)
+    hb = lrnn.train(target, init, 2000, 0.01, "momentum", momentum=0.9)
+    k_gd = lrnn.escape_time(gd.loss, drop=0.05 * E, level=E)
+    k_hb = lrnn.escape_time(hb.loss, drop=0.05 * E, level=E)
+    assert np.isfinite(k_gd) and abs(k_hb / k_gd - 1) < 0.1
+
+
+def test_gradient_flow_escape_time_is_exact():
+    target, init, E = training.plateau_problem(7.0)
+    fl = lrnn.gradient_flow(target, init, 1e4, n_points=100, drop=0.05 * E, level=E)
+    # reference: a second solver, sampled densely around the escape, interpolated linearly
+    ref = lrnn.gradient_flow(target, init, 60.0, t_min=30.0, n_points=30001, method="BDF", rtol=1e-11, atol=1e-14)
+    tau_ref = lrnn.escape_time(ref.loss, ref.times, drop=0.05 * E, level=E)
+    assert fl.escape == pytest.approx(tau_ref, rel=1e-6)
+    # the sampled curve of the coarse run misses it by more: the reason for the exact location
+    coarse = lrnn.escape_time(fl.loss, fl.times, drop=0.05 * E, level=E)
+    assert abs(coarse / fl.escape - 1) > 1e-3
+    assert np.isnan(lrnn.gradient_flow(target, init, 10.0, n_points=10).escape)
+    assert lrnn.gradient_flow(target, init, 10.0, n_points=10, drop=0.05 * E, level=E).escape == np.inf
+    # default level: the initial loss
+    fl0 = lrnn.gradient_flow(target, init, 1e4, n_points=100, drop=0.05 * E)
+    assert fl0.escape == pytest.approx(lrnn.escape_time(ref.loss, ref.times, drop=0.05 * E, level=fl.loss[0]),
+                                       rel=1e-6)
+
+
+def test_reduced_estimates_against_quadrature():
+    """The slow-manifold time τ_s = ∫ dλ / (2λ L M − L²) from λ_Δ to λ₀, every transform by quad."""
+    from scipy import optimize
+
+    lag, w0 = 6.0, 1.0
+    g = kernels.Delayed(lag)
+    drop = 0.05 * 0.5 * g.norm(2) ** 2
+    bump = lambda t: np.exp(-((t - lag) ** 2))
+    Lq = lambda w: integrate.quad(lambda t: np.exp(-w * t) * bump(t), 0, lag + 12, points=[lag], epsabs=0,
+                                  epsrel=1e-13, limit=200)[0]
+    Mq = lambda w: integrate.quad(lambda t: t * np.exp(-w * t) * bump(t), 0, lag + 12, points=[lag], epsabs=0,
+                                  epsrel=1e-13, limit=200)[0]
+    w_drop = optimize.brentq(lambda w: w * Lq(w) ** 2 - drop, 0.2, 0.9, xtol=1e-14)
+    tau = integrate.quad(lambda w: 1 / (2 * w * Lq(w) * Mq(w) - Lq(w) ** 2), w_drop, w0, epsrel=1e-11, limit=200)[0]
+    est = training.reduced_escape_estimates(g, w0, drop)
+    assert est["w_drop"] == pytest.approx(w_drop, rel=1e-10)
+    assert est["slaved"] == pytest.approx(tau, rel=1e-8)
+    assert 0 < est["lower"] < est["slaved"]
+    assert np.isnan(training.reduced_escape_estimates(g, w0, drop, lower=False)["lower"])
+
+
+@pytest.mark.parametrize("w0, lags", [(0.5, (12.0, 14.0)), (1.5, (5.0, 8.0))])
+def test_slow_manifold_estimate_follows_the_flow_for_other_starting_rates(w0, lags):
+    """Chapter 4's live widget shows τ_s for λ₀ in [0.5, 1.5]: once the plateau is long (τ > 100, many
+    relaxation times of the weight), τ_s is the integrated flow's escape time within 2 %."""
+    for lag in lags:
+        g = kernels.Delayed(lag)
+        drop = 0.05 * 0.5 * g.norm(2) ** 2
+        est = training.reduced_escape_estimates(g, w0, drop)
+        fl = lrnn.gradient_flow(kernels.Exponential(1.0) + g, LinearRNN.diagonal([1.0, w0], [1.0, 0.0]),
+                                30 * est["slaved"], freeze=(0,), n_points=50, drop=drop)
+        assert fl.escape > 100
+        assert est["lower"] <= fl.escape
+        assert est["slaved"] == pytest.approx(fl.escape, rel=0.02)
+
+
 def test_bad_inputs():
     init = LinearRNN.diagonal([1.0], [1.0])
     k = kernels.Exponential(1.0)
@@ -252,3 +402,19 @@ def test_bad_inputs():
         training.plateau_problem(0.0)
     with pytest.raises(ValueError, match="batch"):
         training.train_sampled(k, init, 1, 0.1, batch=0)
+    for bad in (1.0, -0.1, float("nan")):
+        with pytest.raises(ValueError, match="momentum"):
+            lrnn.train(k, init, 1, 0.1, "momentum", momentum=bad)
+    for bad in ("0.9", True, [0.9]):
+        with pytest.raises(TypeError, match="momentum"):
+            lrnn.train(k, init, 1, 0.1, "momentum", momentum=bad)
+    with pytest.raises(ValueError, match="momentum"):
+        lrnn.train(k, init, 1, 0.1, "momentum", reparam="exp")
+    with pytest.raises(ValueError, match="momentum"):
+        training.train_sampled(k, init, 1, 0.1, "momentum", momentum=1.5)
+    with pytest.raises(ValueError, match="drop"):
+        lrnn.gradient_flow(k, init, 1.0, drop=0.0)
+    with pytest.raises(ValueError, match="level needs drop"):
+        lrnn.gradient_flow(k, init, 1.0, level=0.5)
+    with pytest.raises(ValueError, match="w0"):
+        training.reduced_escape_estimates(kernels.Delayed(5.0), 0.0, 0.01)
