@@ -48,6 +48,7 @@ these. Other kernels (power laws, Airy) fall back to adaptive quadrature for
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -153,16 +154,13 @@ def _compile_pair(kernel: Kernel):
         sig2 = width**2
 
         def pair(s):
+            # Delayed.laplace's two branches, selected elementwise without a reduction (tiny arrays: a
+            # reduction costs more than the special functions); on the erfc branch z <= 0, where
+            # s²ς²/4 - sℓ <= -sℓ/2 <= 0, so clipping the exponent at 0 changes nothing there.
             z = s * width / 2.0 - lag / width
-            pos = z > 0
-            if pos.all():                                     # erfcx branch only: no overflow possible
-                L = c * (tail * special.erfcx(z))
-            elif not pos.any():                               # here s²ς²/4 - sℓ <= -sℓ/2: no overflow
-                L = c * (np.exp(s * s * width * width / 4.0 - s * lag) * special.erfc(z))
-            else:
-                L = c * np.where(pos, tail * special.erfcx(np.maximum(z, 0.0)),
-                                 np.exp(np.minimum(s * s * width * width / 4.0 - s * lag, 0.0))
-                                 * special.erfc(np.minimum(z, 0.0)))
+            L = c * np.where(z > 0, tail * special.erfcx(np.maximum(z, 0.0)),
+                             np.exp(np.minimum(s * s * width * width / 4.0 - s * lag, 0.0))
+                             * special.erfc(np.minimum(z, 0.0)))
             return L, (lag - 0.5 * sig2 * s) * L + 0.5 * sig2 * rho0
 
         return pair
@@ -502,6 +500,8 @@ def train(target, init, steps: int, lr: float, optimizer: str = "gd", *, freeze=
     mom = np.zeros(2 * m)
     vel = np.zeros(2 * m)
     mask2 = np.concatenate([mask, mask])
+    masked = not mask2.all()
+    g = np.empty(2 * m)
     crossed = None
     for k in range(steps + 1):
         w, a = theta[:m], theta[m:]
@@ -509,7 +509,9 @@ def train(target, init, steps: int, lr: float, optimizer: str = "gd", *, freeze=
         loss[k], R[k], A[k] = J, w, a
         if k == steps:
             break
-        g = np.concatenate([gw, ga]) * mask2
+        g[:m], g[m:] = gw, ga
+        if masked:
+            g *= mask2
         if optimizer == "gd":
             new = theta - lr * g
         elif optimizer == "momentum":
@@ -521,7 +523,8 @@ def train(target, init, steps: int, lr: float, optimizer: str = "gd", *, freeze=
             mhat = mom / (1 - b1 ** (k + 1))
             vhat = vel / (1 - b2 ** (k + 1))
             new = theta - lr * mhat / (np.sqrt(vhat) + eps)
-        if not np.all(new[:m] > 0) or not np.all(np.isfinite(new)):
+        values = new.tolist()                  # plain floats: cheaper than numpy reductions on tiny arrays
+        if not (all(v > 0 for v in values[:m]) and all(math.isfinite(v) for v in values)):
             crossed = k + 1
             break
         theta = new
