@@ -2,8 +2,12 @@ r"""Figures of Chapter 1: linear functionals, their memory kernels and linear RN
 
 Every experiment has a *drawing* function ``draw_*(axes, ...)`` that draws on
 given axes (used by the kernel-free scrubbers) and a *figure* function that
-makes a new figure and calls it (used for the static figures and the live
-widgets of :mod:`lrnn.widgets.memory`). The numerical helpers
+makes a new figure and calls it (the static figures of the book). The two
+experiments with live widgets are drawn by *views*, :class:`KernelResponseView`
+and :class:`RNNResponseView`, which create their artists once and then only
+update their data: the static figure, the scrubber frames and every redraw of
+the live widgets of :mod:`lrnn.widgets.memory` are the same code. The
+numerical helpers
 
 * :func:`memory_kernel` — a kernel family with one "memory" parameter;
 * :func:`input_signal` — the named input signals of the widgets;
@@ -15,24 +19,32 @@ widgets of :mod:`lrnn.widgets.memory`). The numerical helpers
   outputs of a linear RNN on a sampled input
 
 are public so that the chapter can check the figures' numbers independently.
+The two explanatory diagrams are :func:`temporal_map_diagram` and
+:func:`rnn_block_diagram`; the kernel-free scrubbers are :func:`memory_scrubber`
+and :func:`pair_scrubber`.
+
 Conventions for sampled inputs are those of :func:`lrnn.respond`: ``x[j]`` is
 held on ``[j·dt, (j+1)·dt)``, zero before time 0, and ``y[n]`` is the output at
-``t = (n+1)·dt``.
+``t = (n+1)·dt``. Notation is the book's: a model's decay rates are
+:math:`\lambda_k>0` (eigenvalues :math:`-\lambda_k`, or :math:`-\lambda\pm i\nu`
+for a complex pair) and its read-out weights :math:`a_k`.
 """
 
 from __future__ import annotations
 
+import functools
 import numbers
 from collections.abc import Sequence
 
 import numpy as np
+from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 from scipy import special
 
 from .. import kernels as _kernels
 from .._validation import as_real_array, as_real_scalar
 from ..rnn import LinearRNN
 from ..signals import respond, sinusoid, smooth_random, step, time_grid, white_noise
-from ._style import COLORS, CYCLE, LINESTYLES, new_figure
+from ._style import COLORS, CYCLE, LINESTYLES, fast_mode, new_figure
 
 __all__ = [
     "FAMILIES",
@@ -42,15 +54,22 @@ __all__ = [
     "default_gallery",
     "draw_kernel_gallery",
     "kernel_gallery",
+    "kernel_tails",
+    "temporal_map_diagram",
+    "rnn_block_diagram",
+    "KernelResponseView",
     "draw_kernel_response",
     "kernel_response",
+    "memory_scrubber",
     "mollified_sign",
     "norm_attainment",
     "draw_norm_attainment",
     "norm_attainment_figure",
     "modal_rnn",
+    "RNNResponseView",
     "draw_rnn_response",
     "rnn_response",
+    "pair_scrubber",
     "three_views",
     "three_views_figure",
 ]
@@ -59,6 +78,9 @@ __all__ = [
 FAMILIES = ("exponential", "power law", "delayed", "airy")
 #: Input signals of :func:`input_signal`.
 SIGNALS = ("step", "sinusoid", "smooth random", "white noise")
+
+#: Width (inches) of a figure that fills the book's text column (about 650 CSS px).
+COLUMN = 6.8
 
 
 # ---------------------------------------------------------------- validation helpers
@@ -88,13 +110,35 @@ def _grid(t_max: float, dt: float) -> int:
     return n
 
 
+def _legend_above(ax, ncol: int = 1):
+    """A legend above the axes, outside the data (constrained layout makes room for it)."""
+    return ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=ncol, borderaxespad=0.2,
+                     handlelength=1.8, columnspacing=1.0)
+
+
+def _restore_interactive(make):
+    """Call ``make()`` and restore pyplot's interactive mode afterwards.
+
+    Rendering an animation leaves interactive mode off, after which the inline
+    backend stops showing the figures of later cells.
+    """
+    import matplotlib.pyplot as plt
+
+    was_interactive = plt.isinteractive()
+    try:
+        return make()
+    finally:
+        if was_interactive:
+            plt.ion()
+
+
 # ---------------------------------------------------------------- kernels and inputs
 def memory_kernel(family: str, memory: float) -> _kernels.Kernel:
     r"""A kernel of one family whose memory grows with the parameter ``memory``.
 
     * ``"exponential"`` — ``Exponential(rate=1/M)``, :math:`\rho(t)=e^{-t/M}`, :math:`\|\rho\|_1=M`;
     * ``"power law"`` — ``PowerLaw(omega=1/M)``, :math:`\rho(t)=(1+t)^{-(1+1/M)}`, :math:`\|\rho\|_1=M`;
-    * ``"delayed"`` — ``Delayed(lag=M)``, :math:`\rho(t)=e^{-(t-M)^2}`,
+    * ``"delayed"`` — ``Delayed(lag=M)``, :math:`\rho(t)=e^{-(t-M)^2}` (lag :math:`\ell=M`),
       :math:`\|\rho\|_1=\frac{\sqrt\pi}{2}(1+\mathrm{erf}\,M)`;
     * ``"airy"`` — ``Airy(lag=M)``, :math:`\rho(t)=\mathrm{Ai}(t-M)` (:math:`\|\rho\|_1` by quadrature).
 
@@ -104,7 +148,7 @@ def memory_kernel(family: str, memory: float) -> _kernels.Kernel:
         The kernel family.
     memory : float
         The memory parameter :math:`M > 0`: a time scale (exponential), the
-        inverse decay exponent (power law) or a lag (delayed, Airy).
+        inverse decay exponent :math:`1/\omega` (power law) or a lag (delayed, Airy).
 
     Returns
     -------
@@ -169,8 +213,13 @@ def default_gallery() -> list[tuple[str, _kernels.Kernel]]:
     ]
 
 
+def _short(label: str) -> str:
+    """The family name of a gallery label (the text before the formula)."""
+    return label.split(" $")[0]
+
+
 def draw_kernel_gallery(axes, gallery=None, t_max: float = 20.0) -> np.ndarray:
-    r"""Draw each kernel of ``gallery`` on its own axes, with :math:`\|\rho\|_1` and :math:`\|\rho\|_2`.
+    r"""Draw each kernel of ``gallery`` on its own axes, titled by its label.
 
     Parameters
     ----------
@@ -184,8 +233,8 @@ def draw_kernel_gallery(axes, gallery=None, t_max: float = 20.0) -> np.ndarray:
     Returns
     -------
     numpy.ndarray, shape (len(gallery), 2)
-        The norms :math:`(\|\rho\|_{L^1}, \|\rho\|_{L^2})` shown in the titles
-        (from ``k.norm(1)``, ``k.norm(2)``).
+        The norms :math:`(\|\rho\|_{L^1}, \|\rho\|_{L^2})` of the kernels
+        (``k.norm(1)``, ``k.norm(2)``), for a table beside the figure.
     """
     gallery = default_gallery() if gallery is None else list(gallery)
     t_max = as_real_scalar("t_max", t_max, positive=True)
@@ -198,16 +247,28 @@ def draw_kernel_gallery(axes, gallery=None, t_max: float = 20.0) -> np.ndarray:
         _kernels.require_kernel(k, f"gallery[{i}] kernel")
         norms[i] = k.norm(1), k.norm(2)
         ax.axhline(0.0, color="0.6", lw=0.8)
-        ax.plot(t, k(t), color=CYCLE[i % len(CYCLE)], ls=LINESTYLES[i % len(LINESTYLES)])
-        ax.set_title(f"{label}\n" + rf"$\|\rho\|_1={norms[i, 0]:.3g}$, $\|\rho\|_2={norms[i, 1]:.3g}$",
-                     fontsize=9)
+        ax.plot(t, k(t), color=CYCLE[i % len(CYCLE)], ls=LINESTYLES[i % len(LINESTYLES)], lw=1.8)
+        ax.set_title(label)
         ax.set_xlabel("lag $t$")
         ax.set_ylabel(r"$\rho(t)$")
     return norms
 
 
-def kernel_gallery(gallery=None, t_max: float = 20.0, log_panel: bool = True):
-    r"""The kernels side by side, plus (optionally) :math:`|\rho(t)|` on log–log axes.
+def _draw_tails(ax, gallery) -> None:
+    t = np.geomspace(0.1, 1000.0, 600)
+    for i, (label, k) in enumerate(gallery):
+        v = np.abs(k(t))
+        v = np.where(v > 1e-12, v, np.nan)
+        ax.loglog(t, v, color=CYCLE[i % len(CYCLE)], ls=LINESTYLES[i % len(LINESTYLES)], lw=1.8,
+                  label=_short(label))
+    ax.set_ylim(1e-10, 3.0)
+    ax.set_xlabel("lag $t$")
+    ax.set_ylabel(r"$|\rho(t)|$")
+    ax.legend(loc="lower left")
+
+
+def kernel_gallery(gallery=None, t_max: float = 20.0, log_panel: bool = False):
+    r"""The kernels in a grid of at most three panels a row (two for four kernels).
 
     Parameters
     ----------
@@ -216,10 +277,9 @@ def kernel_gallery(gallery=None, t_max: float = 20.0, log_panel: bool = True):
         law, delayed, Airy).
     t_max : float, default 20
         Right end of the linear time axes.
-    log_panel : bool, default True
-        Add a last panel with :math:`|\rho(t)|` for :math:`t\in[0.1, 10^3]`
-        on log–log axes, where exponential, power-law and super-exponential
-        decay are told apart.
+    log_panel : bool, default False
+        Add a panel with :math:`|\rho(t)|` on log–log axes (see
+        :func:`kernel_tails`, which draws it as a figure of its own).
 
     Returns
     -------
@@ -228,89 +288,338 @@ def kernel_gallery(gallery=None, t_max: float = 20.0, log_panel: bool = True):
     gallery = default_gallery() if gallery is None else list(gallery)
     if len(gallery) == 0:
         raise ValueError("gallery must contain at least one (label, kernel) pair")
-    ncols = len(gallery) + (1 if log_panel else 0)
-    fig, axes = new_figure(ncols=ncols, width=3.0, height=2.9)
-    axes = np.atleast_1d(axes)
+    panels = len(gallery) + (1 if log_panel else 0)
+    ncols = 2 if panels in (2, 4) else min(3, panels)
+    nrows = -(-panels // ncols)
+    fig, axes = new_figure(ncols=ncols, nrows=nrows, width=COLUMN / ncols, height=2.3)
+    axes = np.ravel(np.atleast_1d(axes))
     draw_kernel_gallery(axes[: len(gallery)], gallery, t_max)
     if log_panel:
-        ax = axes[-1]
-        t = np.geomspace(0.1, 1000.0, 600)
-        for i, (label, k) in enumerate(gallery):
-            v = np.abs(k(t))
-            v = np.where(v > 1e-12, v, np.nan)
-            ax.loglog(t, v, color=CYCLE[i % len(CYCLE)], ls=LINESTYLES[i % len(LINESTYLES)],
-                      label=label.split(" $")[0])
-        ax.set_ylim(1e-10, 3.0)
-        ax.set_xlabel("lag $t$")
-        ax.set_ylabel(r"$|\rho(t)|$")
-        ax.set_title("tails (log–log)", fontsize=9)
-        ax.legend(fontsize=7, loc="lower left")
+        _draw_tails(axes[len(gallery)], gallery)
+    for ax in axes[panels:]:
+        ax.set_visible(False)
+    return fig
+
+
+def kernel_tails(gallery=None):
+    r"""The tails :math:`|\rho(t)|` of the gallery's kernels on log–log axes, :math:`t\in[0.1, 10^3]`.
+
+    A power law is a straight line there; exponential and super-exponential
+    tails plunge (values below :math:`10^{-12}` are not drawn).
+
+    Parameters
+    ----------
+    gallery : list of (str, Kernel), optional
+        Labelled kernels; default :func:`default_gallery`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    gallery = default_gallery() if gallery is None else list(gallery)
+    if len(gallery) == 0:
+        raise ValueError("gallery must contain at least one (label, kernel) pair")
+    for i, (_, k) in enumerate(gallery):
+        _kernels.require_kernel(k, f"gallery[{i}] kernel")
+    fig, ax = new_figure(width=4.8, height=3.2)
+    _draw_tails(ax, gallery)
+    return fig
+
+
+# ---------------------------------------------------------------- diagrams
+def _arrow(ax, start, end, *, color="black", lw=1.3, style="-|>", **kw):
+    ax.add_patch(FancyArrowPatch(start, end, arrowstyle=style, mutation_scale=12, color=color, lw=lw,
+                                 shrinkA=0, shrinkB=0, **kw))
+
+
+def temporal_map_diagram(t: float = 8.0):
+    r"""Diagram: how a temporal map with kernel :math:`\rho` turns an input path into the output at time :math:`t`.
+
+    Four rows over the time axis :math:`u`: the input path :math:`x(u)`; the
+    kernel flipped and ending at the present, :math:`\rho(t-u)` (zero in the
+    future :math:`u>t`, by causality), which slides to the right as :math:`t`
+    grows; their product; and the output path, whose value at :math:`t` is the
+    signed area of the product, :math:`y(t)=\int_0^\infty\rho(s)\,x(t-s)\,ds`.
+    The kernel is :math:`\rho(s)=(s/1.2)\,e^{1-s/1.2}` and the input a sum of
+    two sinusoids, switched on at :math:`u=0`; the output is computed by the
+    trapezoidal rule on a fine grid.
+
+    Parameters
+    ----------
+    t : float, default 8
+        The present time, between 3 and 10.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    t = as_real_scalar("t", t)
+    if not 3.0 <= t <= 10.0:
+        raise ValueError(f"t must lie in [3, 10], got {t}")
+    du = 0.01
+    u = np.arange(0.0, 11.0 + du / 2, du)
+    x = 0.55 * np.sin(1.3 * u) + 0.35 * np.sin(0.45 * u + 1.0) + 0.2
+
+    def rho(s):
+        return np.where(s >= 0, (s / 1.2) * np.exp(1 - s / 1.2), 0.0)
+
+    flipped = rho(t - u)
+    product = flipped * x
+    kernel_cells = rho(u) * du
+    kernel_cells[0] *= 0.5
+    y = np.convolve(kernel_cells, x)[: u.size] - 0.5 * du * rho(u) * x[0]   # trapezoid in s for each output time
+    iy = int(round(t / du))
+
+    fig, axes = new_figure(nrows=4, ncols=1, width=COLUMN, height=1.2, sharex=True)
+    ax_x, ax_k, ax_p, ax_y = axes
+
+    def headroom(ax, values, top=0.62):
+        """Data in the lower ``top`` of the row, the row's caption above it."""
+        lo, hi = min(float(np.min(values)), 0.0), max(float(np.max(values)), 0.0)
+        span = hi - lo
+        ax.set_ylim(lo - 0.08 * span, lo + span / top)
+
+    def caption(ax, text, **kw):
+        ax.text(0.01, 0.93, text, transform=ax.transAxes, ha="left", va="top", **kw)
+
+    for ax in axes:
+        ax.axvspan(t, 11.0, color="0.92", lw=0)
+        ax.axvline(t, color="0.3", lw=1.0, ls="--")
+        ax.axhline(0.0, color="0.6", lw=0.7)
+        ax.set_yticks([])
+        ax.grid(False)
+        ax.spines["left"].set_visible(False)
+    ax_x.plot(u, x, color="0.25", lw=1.6)
+    headroom(ax_x, x)
+    caption(ax_x, r"1. the input path $x(u)$, switched on at $u=0$")
+    ax_x.text(t + 0.12, 0.93, "now: $u=t$", transform=ax_x.get_xaxis_transform(), va="top")
+    ax_x.text(10.9, 0.08, "future", transform=ax_x.get_xaxis_transform(), ha="right", va="bottom",
+              color="0.35")
+
+    ax_k.fill_between(u, 0, flipped, color=COLORS["sky"], alpha=0.35, lw=0)
+    ax_k.plot(u, flipped, color=COLORS["blue"], lw=1.8)
+    headroom(ax_k, flipped, top=0.55)
+    caption(ax_k, r"2. the kernel, flipped and ending at the present: $\rho(t-u)$")
+    peak = t - 1.2
+    _arrow(ax_k, (peak, 1.12), (t, 1.12), style="<|-|>", lw=1.0)
+    ax_k.text(peak - 0.1, 1.12, r"lag $s=t-u$", ha="right", va="center")
+    _arrow(ax_k, (0.3, 0.3), (1.9, 0.3), color=COLORS["blue"], lw=1.2)
+    ax_k.text(0.3, 0.42, "slides right as $t$ grows", ha="left", va="bottom", color=COLORS["blue"])
+    ax_k.text(t + 0.12, 0.5, "weight 0\n(causal)", va="center", color="0.35")
+
+    pos = np.where(product > 0, product, 0.0)
+    neg = np.where(product < 0, product, 0.0)
+    ax_p.fill_between(u, 0, pos, color=COLORS["blue"], alpha=0.45, lw=0)
+    ax_p.fill_between(u, 0, neg, color=COLORS["vermillion"], alpha=0.45, lw=0)
+    ax_p.plot(u, product, color="0.2", lw=1.0)
+    headroom(ax_p, product)
+    caption(ax_p, r"3. their product $\rho(t-u)\,x(u)$; its signed area is the output at $t$")
+
+    ax_y.plot(u[: iy + 1], y[: iy + 1], color=COLORS["vermillion"], lw=1.8)
+    ax_y.plot(u[iy:], y[iy:], color=COLORS["vermillion"], lw=1.0, ls=":")
+    ax_y.plot([t], [y[iy]], "o", color=COLORS["vermillion"], ms=6)
+    headroom(ax_y, y)
+    caption(ax_y, r"4. the output $y(t)=H_t(x)=\int_0^\infty\rho(s)\,x(t-s)\,ds$, one value per time $t$")
+    ax_y.set_xlim(0.0, 11.0)
+    ax_y.set_xlabel("time $u$")
+    return fig
+
+
+def rnn_block_diagram():
+    r"""Diagram: the continuous-time linear RNN as a block diagram, and the one convolution it computes.
+
+    Top: :math:`x(t)\to U\to` (sum) :math:`\to\int dt\to h(t)\to c^\top\to\hat y(t)`,
+    with the feedback :math:`h\to W\to` (sum), i.e. :math:`\dot h = Wh + Ux`.
+    Bottom: the same input–output map as one block, the convolution with the
+    kernel :math:`\hat\rho(s)^\top = c^\top e^{Ws}U`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fig, ax = new_figure(width=COLUMN, height=3.0)
+    ax.set_axis_off()
+    ax.set_xlim(0.0, 10.0)
+    ax.set_ylim(0.0, 4.3)
+    ax.set_aspect("equal")
+
+    def box(cx, cy, text, w=0.9, h=0.62, color=COLORS["blue"]):
+        ax.add_patch(FancyBboxPatch((cx - w / 2, cy - h / 2), w, h, boxstyle="round,pad=0.04,rounding_size=0.08",
+                                    fc="white", ec=color, lw=1.5))
+        ax.text(cx, cy, text, ha="center", va="center")
+
+    y0 = 3.25
+    ax.text(0.15, y0, "$x(t)$", ha="left", va="center")
+    _arrow(ax, (0.95, y0), (1.55, y0))
+    box(2.0, y0, "$U$")
+    _arrow(ax, (2.45, y0), (3.08, y0))
+    ax.add_patch(Circle((3.3, y0), 0.22, fc="white", ec="black", lw=1.3))
+    ax.text(3.3, y0, "+", ha="center", va="center")
+    _arrow(ax, (3.52, y0), (4.25, y0))
+    ax.text(3.9, y0 + 0.12, r"$\dot h$", ha="center", va="bottom")
+    box(4.85, y0, r"$\int\!dt$", w=1.2)
+    ax.text(4.85, y0 + 0.42, "integrator", ha="center", va="bottom", color="0.35")
+    _arrow(ax, (5.45, y0), (7.0, y0))
+    ax.text(6.2, y0 + 0.12, "$h(t)$", ha="center", va="bottom")
+    box(7.45, y0, r"$c^\top$")
+    _arrow(ax, (7.9, y0), (8.55, y0))
+    ax.text(8.62, y0, r"$\hat y(t)$", ha="left", va="center")
+    # feedback through W
+    yf = 2.25
+    ax.plot([6.2, 6.2], [y0, yf], color="black", lw=1.3)
+    _arrow(ax, (6.2, yf), (5.3, yf))
+    ax.plot([6.2], [y0], "o", color="black", ms=3)
+    box(4.85, yf, "$W$", w=0.9)
+    ax.plot([4.4, 3.3], [yf, yf], color="black", lw=1.3)
+    _arrow(ax, (3.3, yf), (3.3, y0 - 0.22))
+    ax.text(2.2, yf, "feedback\n($W$ Hurwitz)", ha="center", va="center", color="0.35")
+    ax.text(8.1, yf, r"$\dot h = Wh + Ux$" "\n" r"$\hat y = c^\top h$", ha="center", va="center")
+    # the same map as a convolution
+    ax.plot([0.1, 9.9], [1.55, 1.55], color="0.7", lw=0.8, ls="--")
+    ax.text(0.15, 1.3, "the same map:", ha="left", va="center", color="0.35")
+    yc = 0.65
+    ax.text(0.15, yc, "$x(t)$", ha="left", va="center")
+    _arrow(ax, (0.95, yc), (1.7, yc))
+    box(4.95, yc, r"$\hat y(t)=\int_0^\infty \hat\rho(s)^\top x(t-s)\,ds$,   $\hat\rho(s)^\top = c^\top e^{Ws}U$",
+        w=6.4, h=0.72, color=COLORS["vermillion"])
+    _arrow(ax, (8.15, yc), (8.55, yc))
+    ax.text(8.62, yc, r"$\hat y(t)$", ha="left", va="center")
     return fig
 
 
 # ---------------------------------------------------------------- experiment (a)
-def draw_kernel_response(axes, family: str = "exponential", memory: float = 5.0, signal: str = "smooth random",
-                         t_max: float = 40.0, dt: float = 0.05, seed: int = 0, normalise: bool = True) -> dict:
-    r"""Draw a kernel (left) and its output on an input signal (right).
-
-    The output is :math:`y(t) = \int_0^t \rho(s)\,x(t-s)\,ds` (input zero before
-    time 0), computed exactly on the sampled input by :func:`lrnn.respond`.
-
-    Parameters
-    ----------
-    axes : pair of matplotlib Axes
-    family, memory
-        The kernel, see :func:`memory_kernel`.
-    signal : str
-        One of :data:`SIGNALS` (see :func:`input_signal`).
-    t_max : float, default 40
-        Length of the experiment.
-    dt : float, default 0.05
-        Sampling step.
-    seed : int, default 0
-        Seed of the random inputs.
-    normalise : bool, default True
-        Divide the kernel by :math:`\|\rho\|_{L^1}` so that
-        :math:`|y(t)|\le\|x\|_\infty` for every family and memory.
-
-    Returns
-    -------
-    dict
-        ``kernel`` (the kernel drawn), ``t`` (output times), ``x``, ``y``.
-    """
-    signal = _as_choice("signal", signal, SIGNALS)
-    t_max = as_real_scalar("t_max", t_max, positive=True)
-    dt = as_real_scalar("dt", dt, positive=True)
+@functools.lru_cache(maxsize=64)
+def _response_data(family: str, memory: float, signal: str, t_max: float, dt: float, seed: int,
+                   normalise: bool):
+    """Kernel, input and exact output of experiment (a), cached by parameters (arrays read-only)."""
     k = memory_kernel(family, memory)
     if normalise:
         k = (1.0 / k.norm(1)) * k
     n = _grid(t_max, dt)
     x = input_signal(signal, n, dt, seed)
     y = respond(k, x, dt)
-    ax_k, ax_y = np.ravel(axes)[:2]
     s = np.linspace(0.0, t_max, 801)
-    ax_k.axhline(0.0, color="0.6", lw=0.8)
-    ax_k.plot(s, k(s), color=COLORS["blue"])
-    ax_k.set_xlabel("lag $s$")
-    ax_k.set_ylabel(r"$\rho(s)/\|\rho\|_1$" if normalise else r"$\rho(s)$")
-    ax_k.set_title(f"{family} kernel, memory $M={memory:g}$", fontsize=9)
-    t_out = _draw_input_output(ax_y, x, y, dt, signal, r"output $H_t(x)$", "upper right")
-    return {"kernel": k, "t": t_out, "x": x, "y": y}
+    rho = k(s)
+    for a in (x, y, s, rho):
+        a.flags.writeable = False
+    return k, x, y, s, rho
 
 
-def _draw_input_output(ax, x, y, dt: float, signal: str, label: str, loc: str) -> np.ndarray:
-    """The input (held on its cells) and the output at the cell ends on one panel; returns the output times."""
-    t_out = time_grid(len(x), dt)
-    ax.step(dt * np.arange(len(x)), x, where="post", color="0.55", lw=0.8, label="input $x(t)$")
-    ax.plot(t_out, y, color=COLORS["vermillion"], lw=1.6, label=label)
-    if signal == "white noise":
-        lim = 1.2 * max(np.max(np.abs(y)), 1e-12)
-        ax.set_ylim(-lim, lim)
-    ax.set_xlabel("time $t$")
-    ax.set_ylabel("value")
-    ax.set_title(f"{signal} input", fontsize=9)
-    ax.legend(fontsize=8, loc=loc)
-    return t_out
+def _set_ylim(ax, *arrays, pad: float = 0.08) -> None:
+    lo = min(float(np.min(a)) for a in arrays)
+    hi = max(float(np.max(a)) for a in arrays)
+    span = max(hi - lo, 1e-12)
+    ax.set_ylim(lo - pad * span, hi + pad * span)
+
+
+class KernelResponseView:
+    r"""Experiment (a) on two axes: a kernel (left) and its output on an input (right).
+
+    The artists are created once; :meth:`update` replaces their data, so a live
+    widget redraws the same figure instead of building a new one. The output is
+    :math:`y(t) = \int_0^t \rho(s)\,x(t-s)\,ds` (input zero before time 0),
+    computed exactly on the sampled input by :func:`lrnn.respond`.
+
+    Parameters
+    ----------
+    axes : pair of matplotlib Axes, optional
+        Where to draw; default a new figure one text column wide.
+
+    Attributes
+    ----------
+    figure : matplotlib.figure.Figure
+    axes : tuple of two Axes
+    """
+
+    def __init__(self, axes=None):
+        if axes is None:
+            _, axes = new_figure(ncols=2, width=COLUMN / 2, height=2.9)
+        axes = list(np.ravel(axes))
+        if len(axes) < 2:
+            raise ValueError(f"axes must provide two Axes, got {len(axes)}")
+        ax_k, ax_y = axes[:2]
+        self.axes = (ax_k, ax_y)
+        self.figure = ax_k.figure
+        ax_k.axhline(0.0, color="0.6", lw=0.8)
+        (self._kernel,) = ax_k.plot([], [], color=COLORS["blue"], lw=1.8)
+        ax_k.set_xlabel("lag $s$")
+        ax_y.axhline(0.0, color="0.6", lw=0.8)
+        (self._input,) = ax_y.plot([], [], drawstyle="steps-post", color="0.55", lw=0.8,
+                                   label="input $x(t)$: smooth random")
+        (self._output,) = ax_y.plot([], [], color=COLORS["vermillion"], lw=1.8, label=r"output $H_t(x)$")
+        ax_y.set_xlabel("time $t$")
+        ax_y.set_ylabel("value")
+        self._legend = _legend_above(ax_y)
+
+    def update(self, family: str = "exponential", memory: float = 5.0, signal: str = "smooth random",
+               t_max: float = 40.0, dt: float = 0.05, seed: int = 0, normalise: bool = True) -> dict:
+        r"""Show the experiment at new parameters.
+
+        Parameters
+        ----------
+        family, memory
+            The kernel, see :func:`memory_kernel`.
+        signal : str
+            One of :data:`SIGNALS` (see :func:`input_signal`).
+        t_max : float, default 40
+            Length of the experiment.
+        dt : float, default 0.05
+            Sampling step.
+        seed : int, default 0
+            Seed of the random inputs.
+        normalise : bool, default True
+            Divide the kernel by :math:`\|\rho\|_{L^1}` so that
+            :math:`|y(t)|\le\|x\|_\infty` for every family and memory.
+
+        Returns
+        -------
+        dict
+            ``kernel`` (the kernel drawn), ``t`` (output times), ``x``, ``y``.
+        """
+        family = _as_choice("family", family, FAMILIES)
+        memory = as_real_scalar("memory", memory, positive=True)
+        signal = _as_choice("signal", signal, SIGNALS)
+        t_max = as_real_scalar("t_max", t_max, positive=True)
+        dt = as_real_scalar("dt", dt, positive=True)
+        seed = _as_int("seed", seed, 0)
+        if not isinstance(normalise, (bool, np.bool_)):
+            raise TypeError(f"normalise must be a bool, got {type(normalise).__name__}")
+        k, x, y, s, rho = _response_data(family, memory, signal, t_max, dt, seed, bool(normalise))
+        ax_k, ax_y = self.axes
+        self._kernel.set_data(s, rho)
+        ax_k.set_xlim(0.0, t_max)
+        _set_ylim(ax_k, rho, [0.0])
+        ax_k.set_ylabel(r"$\rho(s)/\|\rho\|_1$" if normalise else r"$\rho(s)$")
+        ax_k.set_title(f"{family} kernel, $M={memory:g}$")
+        t_out = time_grid(len(x), dt)
+        self._input.set_data(dt * np.arange(len(x)), x)
+        self._legend.texts[0].set_text(f"input $x(t)$: {signal}")
+        self._output.set_data(t_out, y)
+        ax_y.set_xlim(0.0, t_max)
+        if signal == "white noise":        # the input's samples have variance 1/dt: show the output's range
+            lim = 1.2 * max(float(np.max(np.abs(y))), 1e-12)
+            ax_y.set_ylim(-lim, lim)
+        else:
+            _set_ylim(ax_y, x, y, [0.0])
+        return {"kernel": k, "t": t_out, "x": x, "y": y}
+
+
+def draw_kernel_response(axes, family: str = "exponential", memory: float = 5.0, signal: str = "smooth random",
+                         t_max: float = 40.0, dt: float = 0.05, seed: int = 0, normalise: bool = True) -> dict:
+    r"""Draw a kernel (left) and its output on an input signal (right): :class:`KernelResponseView` on ``axes``.
+
+    Parameters
+    ----------
+    axes : pair of matplotlib Axes
+    family, memory, signal, t_max, dt, seed, normalise
+        See :meth:`KernelResponseView.update`.
+
+    Returns
+    -------
+    dict
+        ``kernel`` (the kernel drawn), ``t`` (output times), ``x``, ``y``.
+    """
+    return KernelResponseView(axes).update(family, memory, signal, t_max, dt, seed, normalise)
 
 
 def kernel_response(family: str = "exponential", memory: float = 5.0, signal: str = "smooth random",
@@ -321,9 +630,40 @@ def kernel_response(family: str = "exponential", memory: float = 5.0, signal: st
     -------
     matplotlib.figure.Figure
     """
-    fig, axes = new_figure(ncols=2, width=4.3, height=3.0)
-    draw_kernel_response(axes, family, memory, signal, t_max, dt, seed, normalise)
-    return fig
+    view = KernelResponseView()
+    view.update(family, memory, signal, t_max, dt, seed, normalise)
+    return view.figure
+
+
+def memory_scrubber(memories=None):
+    r"""Kernel-free scrubber over the memory :math:`M` of the exponential kernel :math:`e^{-s/M}/M`.
+
+    One frame of :func:`draw_kernel_response` (smooth random input, seed 0) per
+    memory; by default :math:`M = 0.5, 1, 2, 4, 8, 16` (three of them when the
+    test suite asks for short runs, :func:`lrnn.plots.fast_mode`).
+
+    Parameters
+    ----------
+    memories : sequence of float, optional
+        The memories of the frames.
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    from ._scrubber import scrubber
+
+    if memories is None:
+        memories = (0.5, 2.0, 8.0) if fast_mode() else (0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
+    memories = [float(v) for v in as_real_array("memories", memories, ndim=1)]
+    if not memories or min(memories) <= 0:
+        raise ValueError("memories must be a non-empty sequence of positive numbers")
+    alt = ("Exponential kernel (left) and its response to a smooth random input (right), one frame per memory M "
+           "from short to long; as M grows the kernel flattens and the output becomes smoother, smaller and "
+           "more delayed.")
+    return _restore_interactive(lambda: scrubber(
+        lambda axes, M: draw_kernel_response(axes, "exponential", M, "smooth random"),
+        memories, ncols=2, width=COLUMN / 2, height=2.9, alt=alt))
 
 
 # ---------------------------------------------------------------- the operator norm
@@ -343,14 +683,14 @@ def _sign_changes(kernel: _kernels.Kernel, horizon: float, h: float) -> tuple[np
 
 
 def mollified_sign(kernel, s, width: float, horizon: float | None = None) -> np.ndarray:
-    r"""The sign of a kernel, smoothed by a Gaussian: :math:`m_\varepsilon = \operatorname{sign}\rho * \varphi_\varepsilon`.
+    r"""The sign of a kernel, smoothed by a Gaussian: :math:`m_\varepsilon=\operatorname{sign}\rho*\varphi_\varepsilon`.
 
-    With the zeros :math:`z_1<\dots<z_K` of :math:`\rho` (sign :math:`\sigma_0`
+    With the zeros :math:`z_1<\dots<z_K` of :math:`\rho` (sign :math:`q_0=\pm1`
     on :math:`(-\infty, z_1)`, extended to the left of 0, alternating after each zero),
 
     .. math::
 
-        m_\varepsilon(s) = \sum_{i=0}^{K}\sigma_i\Big[\Phi\Big(\frac{z_{i+1}-s}{\varepsilon}\Big)
+        m_\varepsilon(s) = \sum_{i=0}^{K}q_i\Big[\Phi\Big(\frac{z_{i+1}-s}{\varepsilon}\Big)
         - \Phi\Big(\frac{z_i-s}{\varepsilon}\Big)\Big],
         \qquad z_0=-\infty,\ z_{K+1}=+\infty,
 
@@ -466,23 +806,24 @@ def draw_norm_attainment(axes, kernel=None, widths=(1.0, 0.3, 0.1, 0.03, 0.01), 
     s = np.linspace(0.0, t, 1201)
     rho = kernel(s)
     ax_x.axhline(0.0, color="0.6", lw=0.8)
-    ax_x.plot(s, rho / np.max(np.abs(rho)), color=COLORS["black"], lw=1.0, label=r"$\rho(s)/\max|\rho|$")
+    ax_x.plot(s, rho / np.max(np.abs(rho)), color=COLORS["black"], lw=1.2, label=r"kernel $\rho(s)/\max|\rho|$")
     for i, eps in enumerate(widths[: max(0, int(show))]):
         ax_x.plot(s, mollified_sign(kernel, s, float(eps), horizon=t), color=CYCLE[(i + 1) % len(CYCLE)],
-                  ls=LINESTYLES[(i + 1) % len(LINESTYLES)], label=rf"$x_\varepsilon(t-s)$, $\varepsilon={eps:g}$")
+                  ls=LINESTYLES[(i + 1) % len(LINESTYLES)], lw=1.8,
+                  label=rf"input $x_\varepsilon(t-s)$, $\varepsilon={eps:g}$")
     ax_x.set_xlabel("lag $s$")
     ax_x.set_ylabel("value")
-    ax_x.set_title(r"the input that reads $\mathrm{sign}\,\rho$", fontsize=9)
-    ax_x.legend(fontsize=7, loc="lower right")
+    ax_x.set_ylim(-1.25, 1.25)
+    ax_x.set_xlim(0.0, min(t, 12.0))
+    _legend_above(ax_x)
     pos = widths > 0
-    ax_v.semilogx(widths[pos], values[pos], "o-", color=COLORS["vermillion"], label=r"$H_t(x_\varepsilon)$")
-    ax_v.axhline(l1, color=COLORS["blue"], ls="--", label=rf"$\|\rho\|_1={l1:.4f}$")
+    ax_v.semilogx(widths[pos], values[pos], "o-", color=COLORS["vermillion"], label=r"output $H_t(x_\varepsilon)$")
+    ax_v.axhline(l1, color=COLORS["blue"], ls="--", label=r"norm $\|\rho\|_{L^1}$")
     step_out = float(kernel.step_response(t))
-    ax_v.axhline(step_out, color=COLORS["green"], ls=":", label=rf"step input: $\int_0^t\rho={step_out:.3f}$")
+    ax_v.axhline(step_out, color=COLORS["green"], ls=":", lw=1.8, label=r"step input: $\int_0^t\rho$")
     ax_v.set_xlabel(r"mollifier width $\varepsilon$")
-    ax_v.set_ylabel(r"output at $t$ with $\|x\|_\infty\leq 1$")
-    ax_v.set_title("approaching the operator norm", fontsize=9)
-    ax_v.legend(fontsize=7, loc="center right")
+    ax_v.set_ylabel(r"output at $t$, $\|x\|_\infty\leq 1$")
+    _legend_above(ax_v)
     return values
 
 
@@ -493,7 +834,7 @@ def norm_attainment_figure(kernel=None, widths=(1.0, 0.3, 0.1, 0.03, 0.01), t: f
     -------
     matplotlib.figure.Figure
     """
-    fig, axes = new_figure(ncols=2, width=4.4, height=3.1)
+    fig, axes = new_figure(ncols=2, width=COLUMN / 2, height=3.3)
     draw_norm_attainment(axes, kernel, widths, t, dt)
     return fig
 
@@ -503,24 +844,24 @@ def modal_rnn(rates: Sequence[float] = (), weights: Sequence[float] | None = Non
               pair: tuple[float, float] | None = None, pair_weight: float = 1.0) -> LinearRNN:
     r"""A small linear RNN in real modal form, built from its eigenvalues.
 
-    Real units :math:`i` have :math:`W_{ii} = -r_i`, :math:`U_i = 1`,
-    :math:`c_i = w_i`, and contribute :math:`w_i e^{-r_i t}` to the kernel. A
-    complex pair :math:`-a\pm i\nu` is the rotation block
-    :math:`\begin{pmatrix}-a & \nu\\ -\nu & -a\end{pmatrix}` with input
-    :math:`(1, 0)` and read-out :math:`(p, 0)`, which contributes
-    :math:`p\,e^{-at}\cos(\nu t)`. The kernel of the model is the sum.
+    Real units :math:`i` have :math:`W_{ii} = -\lambda_i`, :math:`U_i = 1`,
+    :math:`c_i = a_i`, and contribute :math:`a_i e^{-\lambda_i t}` to the kernel. A
+    complex pair :math:`-\lambda\pm i\nu` is the rotation block
+    :math:`\begin{pmatrix}-\lambda & \nu\\ -\nu & -\lambda\end{pmatrix}` with input
+    :math:`(1, 0)` and read-out :math:`(a, 0)`, which contributes
+    :math:`a\,e^{-\lambda t}\cos(\nu t)`. The kernel of the model is the sum.
 
     Parameters
     ----------
     rates : sequence of float
-        Decay rates :math:`r_i > 0` of the real units (eigenvalues :math:`-r_i`).
+        Decay rates :math:`\lambda_i > 0` of the real units (eigenvalues :math:`-\lambda_i`).
     weights : sequence of float, optional
-        Read-out weights :math:`w_i` (default all 1).
+        Read-out weights :math:`a_i` (default all 1).
     pair : (float, float), optional
-        :math:`(a, \nu)` with :math:`a > 0`, :math:`\nu \ge 0`: a complex pair :math:`-a\pm i\nu`
-        (two units, placed first).
+        :math:`(\lambda, \nu)` with :math:`\lambda > 0`, :math:`\nu \ge 0`: a complex pair
+        :math:`-\lambda\pm i\nu` (two units, placed first).
     pair_weight : float, default 1
-        Read-out weight :math:`p` of the pair.
+        Read-out weight :math:`a` of the pair.
 
     Returns
     -------
@@ -562,15 +903,134 @@ def modal_rnn(rates: Sequence[float] = (), weights: Sequence[float] | None = Non
     return LinearRNN(W, np.array(U), np.array(c))
 
 
-def draw_rnn_response(axes, model: LinearRNN, signal: str = "step", t_max: float = 20.0, dt: float = 0.05,
-                      seed: int = 0) -> dict:
-    r"""Draw a linear RNN's eigenvalues, kernel (with its modes) and output on an input.
+class RNNResponseView:
+    r"""Experiment (b) on three axes: a linear RNN's eigenvalues, kernel (with its modes) and output.
 
     Panels: (1) the eigenvalues of :math:`W` in the complex plane, with the
     unstable half-plane shaded; (2) the kernel :math:`c^\top e^{Wt}U` and the
     contributions of its modes (real units and complex pairs of a block-diagonal
-    :math:`W`, or the eigen-decomposition otherwise); (3) input and output,
-    by :func:`lrnn.respond`.
+    :math:`W`, or the eigen-decomposition otherwise); (3) input and output, by
+    :func:`lrnn.respond`. The artists are created once and :meth:`update`
+    replaces their data, so a live widget redraws the same figure.
+
+    Parameters
+    ----------
+    axes : three matplotlib Axes, optional
+        Where to draw; default a new figure one text column wide.
+
+    Attributes
+    ----------
+    figure : matplotlib.figure.Figure
+    axes : tuple of three Axes
+    """
+
+    def __init__(self, axes=None):
+        if axes is None:
+            _, axes = new_figure(ncols=3, width=COLUMN / 3, height=2.9)
+        axes = list(np.ravel(axes))
+        if len(axes) < 3:
+            raise ValueError(f"axes must provide three Axes, got {len(axes)}")
+        ax_e, ax_k, ax_y = axes[:3]
+        self.axes = (ax_e, ax_k, ax_y)
+        self.figure = ax_e.figure
+        ax_e.axvspan(0.0, 1e6, color=COLORS["vermillion"], alpha=0.15, lw=0)
+        ax_e.axvline(0.0, color=COLORS["vermillion"], lw=1.0)
+        ax_e.text(0.9, 0.5, "unstable", transform=ax_e.transAxes, rotation=90, ha="center", va="center",
+                  color=COLORS["vermillion"])
+        (self._eigs,) = ax_e.plot([], [], "x", color=COLORS["blue"], ms=9, mew=2)
+        ax_e.set_xlabel(r"$\mathrm{Re}\,z$")
+        ax_e.set_ylabel(r"$\mathrm{Im}\,z$")
+        ax_e.set_title("eigenvalues $z$ of $W$")
+        ax_k.axhline(0.0, color="0.6", lw=0.8)
+        self._modes = []
+        (self._kernel,) = ax_k.plot([], [], color=COLORS["blue"], lw=2.0, label=r"$c^\top e^{Wt}U$", zorder=3)
+        self._mode_line(0)
+        ax_k.set_xlabel("lag $t$")
+        ax_k.set_ylabel(r"$\hat\rho(t)$")
+        _legend_above(ax_k, ncol=2)
+        ax_y.axhline(0.0, color="0.6", lw=0.8)
+        (self._input,) = ax_y.plot([], [], drawstyle="steps-post", color="0.55", lw=0.8, label="input: step")
+        (self._output,) = ax_y.plot([], [], color=COLORS["vermillion"], lw=1.8, label=r"output $\hat y(t)$")
+        ax_y.set_xlabel("time $t$")
+        ax_y.set_ylabel("value")
+        self._legend = _legend_above(ax_y)
+
+    def _mode_line(self, i: int):
+        while len(self._modes) <= i:
+            j = len(self._modes)
+            (line,) = self.axes[1].plot([], [], color=COLORS["green"], lw=1.0,
+                                        ls=LINESTYLES[1 + j % (len(LINESTYLES) - 1)],
+                                        label="modes" if j == 0 else None)
+            self._modes.append(line)
+        return self._modes[i]
+
+    def update(self, model: LinearRNN, signal: str = "step", t_max: float = 20.0, dt: float = 0.05,
+               seed: int = 0) -> dict:
+        r"""Show a new model (or input).
+
+        Parameters
+        ----------
+        model : LinearRNN
+            Scalar input.
+        signal : str
+            One of :data:`SIGNALS`.
+        t_max, dt, seed
+            Length, step and seed of the experiment.
+
+        Returns
+        -------
+        dict
+            ``t`` (kernel times), ``kernel``, ``modes`` (array (n_modes, len(t))),
+            ``t_out``, ``x``, ``y``.
+        """
+        if not isinstance(model, LinearRNN):
+            raise TypeError(f"model must be a LinearRNN, got {type(model).__name__}")
+        if model.input_dim != 1:
+            raise ValueError(f"model must have scalar input (d = 1), got d = {model.input_dim}")
+        signal = _as_choice("signal", signal, SIGNALS)
+        t_max = as_real_scalar("t_max", t_max, positive=True)
+        dt = as_real_scalar("dt", dt, positive=True)
+        n = _grid(t_max, dt)
+        ax_e, ax_k, ax_y = self.axes
+        # ---- eigenvalues
+        z = model.eigenvalues
+        span = max(1.2 * float(np.max(np.abs(z.real))), 1.0)
+        height = max(1.2 * float(np.max(np.abs(z.imag))), 1.0)
+        self._eigs.set_data(z.real, z.imag)
+        ax_e.set_xlim(-span, 0.25 * span)
+        ax_e.set_ylim(-height, height)
+        # ---- kernel and modes
+        t = np.linspace(0.0, t_max, 801)
+        modes = _mode_contributions(model, t)
+        rho = modes.sum(axis=0)  # = c^T e^{Wt} U (closed form per block; checked against expm in the tests)
+        for i, mode in enumerate(modes):
+            line = self._mode_line(i)
+            line.set_data(t, mode)
+            line.set_visible(True)
+        for line in self._modes[len(modes):]:
+            line.set_visible(False)
+        self._kernel.set_data(t, rho)
+        ax_k.set_xlim(0.0, t_max)
+        _set_ylim(ax_k, rho, modes, [0.0])
+        # ---- response
+        x = input_signal(signal, n, dt, seed)
+        y = respond(model, x, dt)
+        t_out = time_grid(n, dt)
+        self._input.set_data(dt * np.arange(n), x)
+        self._legend.texts[0].set_text(f"input: {signal}")
+        self._output.set_data(t_out, y)
+        ax_y.set_xlim(0.0, t_max)
+        if signal == "white noise":
+            lim = 1.2 * max(float(np.max(np.abs(y))), 1e-12)
+            ax_y.set_ylim(-lim, lim)
+        else:
+            _set_ylim(ax_y, x, y, [0.0])
+        return {"t": t, "kernel": rho, "modes": modes, "t_out": t_out, "x": x, "y": y}
+
+
+def draw_rnn_response(axes, model: LinearRNN, signal: str = "step", t_max: float = 20.0, dt: float = 0.05,
+                      seed: int = 0) -> dict:
+    r"""Draw a linear RNN's eigenvalues, kernel (with its modes) and output: :class:`RNNResponseView` on ``axes``.
 
     Parameters
     ----------
@@ -588,45 +1048,7 @@ def draw_rnn_response(axes, model: LinearRNN, signal: str = "step", t_max: float
         ``t`` (kernel times), ``kernel``, ``modes`` (array (n_modes, len(t))),
         ``t_out``, ``x``, ``y``.
     """
-    if not isinstance(model, LinearRNN):
-        raise TypeError(f"model must be a LinearRNN, got {type(model).__name__}")
-    if model.input_dim != 1:
-        raise ValueError(f"model must have scalar input (d = 1), got d = {model.input_dim}")
-    signal = _as_choice("signal", signal, SIGNALS)
-    t_max = as_real_scalar("t_max", t_max, positive=True)
-    dt = as_real_scalar("dt", dt, positive=True)
-    n = _grid(t_max, dt)
-    ax_e, ax_k, ax_y = np.ravel(axes)[:3]
-    lam = model.eigenvalues
-    # ---- eigenvalues
-    span = max(1.2 * float(np.max(np.abs(lam.real))), 1.0)
-    height = max(1.2 * float(np.max(np.abs(lam.imag))), 1.0)
-    ax_e.axvspan(0.0, 0.25 * span, color=COLORS["vermillion"], alpha=0.15, lw=0)
-    ax_e.axvline(0.0, color=COLORS["vermillion"], lw=1.0)
-    ax_e.plot(lam.real, lam.imag, "x", color=COLORS["blue"], ms=9, mew=2)
-    ax_e.set_xlim(-span, 0.25 * span)
-    ax_e.set_ylim(-height, height)
-    ax_e.set_xlabel(r"$\mathrm{Re}\,\lambda$")
-    ax_e.set_ylabel(r"$\mathrm{Im}\,\lambda$")
-    ax_e.set_title("eigenvalues of $W$ (shaded: unstable)", fontsize=9)
-    # ---- kernel and modes
-    t = np.linspace(0.0, t_max, 801)
-    modes = _mode_contributions(model, t)
-    rho = modes.sum(axis=0)  # = c^T e^{Wt} U (closed form per block; checked against expm in the tests)
-    ax_k.axhline(0.0, color="0.6", lw=0.8)
-    for i, mode in enumerate(modes):
-        ax_k.plot(t, mode, color=CYCLE[(i + 2) % len(CYCLE)], lw=0.9, ls=LINESTYLES[(i + 1) % len(LINESTYLES)],
-                  label="modes" if i == 0 else None)
-    ax_k.plot(t, rho, color=COLORS["blue"], lw=2.0, label=r"$c^\top e^{Wt}U$")
-    ax_k.set_xlabel("lag $t$")
-    ax_k.set_ylabel(r"$\hat\rho(t)$")
-    ax_k.set_title(f"kernel of the {model.hidden_size}-unit RNN", fontsize=9)
-    ax_k.legend(fontsize=8, loc="upper right")
-    # ---- response
-    x = input_signal(signal, n, dt, seed)
-    y = respond(model, x, dt)
-    t_out = _draw_input_output(ax_y, x, y, dt, signal, r"output $\hat y(t)$", "lower right")
-    return {"t": t, "kernel": rho, "modes": modes, "t_out": t_out, "x": x, "y": y}
+    return RNNResponseView(axes).update(model, signal, t_max, dt, seed)
 
 
 def _mode_contributions(model: LinearRNN, t: np.ndarray) -> np.ndarray:
@@ -645,17 +1067,18 @@ def _mode_contributions(model: LinearRNN, t: np.ndarray) -> np.ndarray:
     out = []
     for s, k in blocks:
         Wb, Ub, cb = W[s:s + k, s:s + k], U[s:s + k], c[s:s + k]
-        lam, V = np.linalg.eig(Wb)
+        z, V = np.linalg.eig(Wb)
         if np.linalg.cond(V) > 1e8:  # defective block: matrix exponential
             out.append(LinearRNN(Wb, Ub, cb).kernel(t))
             continue
         coef = (cb @ V) * np.linalg.solve(V, Ub.astype(complex))
-        modes = np.real(coef[:, None] * np.exp(np.multiply.outer(lam, t)))
+        modes = np.real(coef[:, None] * np.exp(np.multiply.outer(z, t)))
         if block_diag:  # one curve per real unit or complex pair
             out.append(modes.sum(axis=0))
         else:  # one curve per eigenvalue (complex ones in conjugate pairs of real parts)
             out.extend(modes)
     return np.array(out)
+
 
 
 def rnn_response(model: LinearRNN | None = None, signal: str = "step", t_max: float = 20.0, dt: float = 0.05,
@@ -667,9 +1090,45 @@ def rnn_response(model: LinearRNN | None = None, signal: str = "step", t_max: fl
     matplotlib.figure.Figure
     """
     model = modal_rnn([1.0], [1.0], pair=(0.3, 1.5)) if model is None else model
-    fig, axes = new_figure(ncols=3, width=3.3, height=3.0)
-    draw_rnn_response(axes, model, signal, t_max, dt, seed)
-    return fig
+    view = RNNResponseView()
+    view.update(model, signal, t_max, dt, seed)
+    return view.figure
+
+
+def pair_scrubber(decays=None, frequency: float = 1.5):
+    r"""Kernel-free scrubber: a complex pair :math:`-\lambda\pm i\nu` moving towards the imaginary axis.
+
+    One frame of :func:`draw_rnn_response` (step input, 40 time units) per
+    decay rate :math:`\lambda` of the two-unit model ``modal_rnn([], pair=(λ, ν))``,
+    whose kernel is :math:`e^{-\lambda t}\cos(\nu t)`; by default
+    :math:`\lambda = 1, 0.5, 0.25, 0.1, 0.05` (three of them when the test suite
+    asks for short runs, :func:`lrnn.plots.fast_mode`).
+
+    Parameters
+    ----------
+    decays : sequence of float, optional
+        The decay rates :math:`\lambda>0` of the frames.
+    frequency : float, default 1.5
+        The frequency :math:`\nu`.
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    from ._scrubber import scrubber
+
+    if decays is None:
+        decays = (1.0, 0.25, 0.05) if fast_mode() else (1.0, 0.5, 0.25, 0.1, 0.05)
+    decays = [float(v) for v in as_real_array("decays", decays, ndim=1)]
+    if not decays or min(decays) <= 0:
+        raise ValueError("decays must be a non-empty sequence of positive numbers")
+    nu = as_real_scalar("frequency", frequency, nonnegative=True)
+    alt = ("Eigenvalues of a two-unit RNN with a complex pair (left), its oscillating kernel (middle) and its step "
+           "response (right), one frame per decay rate; as the decay rate shrinks the eigenvalues approach the "
+           "imaginary axis and the ringing lasts longer.")
+    return _restore_interactive(lambda: scrubber(
+        lambda axes, lam: draw_rnn_response(axes, modal_rnn([], pair=(lam, nu)), "step", t_max=40.0, dt=0.05),
+        decays, ncols=3, width=COLUMN / 3, height=2.9, alt=alt))
 
 
 # ---------------------------------------------------------------- three views
@@ -681,8 +1140,9 @@ def three_views(model: LinearRNN, x, dt: float) -> dict[str, np.ndarray]:
     * ``"convolution"`` — :math:`y_n=\sum_j K_{n-j}x_j` with the cell integrals
       of the kernel, by FFT (:func:`lrnn.respond`);
     * ``"modal"`` — the closed form from the eigen-decomposition
-      :math:`c^\top e^{Wt}U=\sum_i\beta_ie^{\lambda_it}`, with cell integrals
-      :math:`\beta_ie^{\lambda_ikdt}(e^{\lambda_idt}-1)/\lambda_i` and a direct
+      :math:`c^\top e^{Wt}U=\sum_ia_ie^{z_it}` (eigenvalues :math:`z_i` of :math:`W`,
+      weights :math:`a_i=(c^\top v_i)(\tilde v_i^\top U)`), with cell integrals
+      :math:`a_ie^{z_ikdt}(e^{z_idt}-1)/z_i` and a direct
       (non-FFT) convolution, ``numpy.convolve``.
 
     Parameters
@@ -708,12 +1168,12 @@ def three_views(model: LinearRNN, x, dt: float) -> dict[str, np.ndarray]:
     dt = as_real_scalar("dt", dt, positive=True)
     rec = model.recur(x, dt)
     conv = respond(model, x, dt)
-    lam, V = np.linalg.eig(np.array(model.W))
+    z, V = np.linalg.eig(np.array(model.W))
     if np.linalg.cond(V) > 1e8:
         raise ValueError("model.W must be diagonalisable (well-conditioned eigenvectors) for the modal view")
-    beta = (np.array(model.c) @ V) * np.linalg.solve(V, np.array(model.U, dtype=complex))
+    a = (np.array(model.c) @ V) * np.linalg.solve(V, np.array(model.U, dtype=complex))
     k = np.arange(x.size)
-    cells = (np.exp(np.multiply.outer(k * dt, lam)) * (np.expm1(lam * dt) / lam)) @ beta
+    cells = (np.exp(np.multiply.outer(k * dt, z)) * (np.expm1(z * dt) / z)) @ a
     modal = np.convolve(np.real(cells), x)[: x.size]
     return {"recurrent": rec, "convolution": conv, "modal": modal}
 
@@ -732,22 +1192,20 @@ def three_views_figure(model: LinearRNN | None = None, x=None, dt: float = 0.1):
     dt = as_real_scalar("dt", dt, positive=True)
     x = smooth_random(200, dt, correlation_time=1.0, seed=1) if x is None else x
     views = three_views(model, x, dt)
-    fig, (ax, ax_d) = new_figure(ncols=2, width=4.3, height=3.0)
+    fig, (ax, ax_d) = new_figure(ncols=2, width=COLUMN / 2, height=3.1)
     t = time_grid(len(views["recurrent"]), dt)
     for i, (name, y) in enumerate(views.items()):
-        ax.plot(t, y, color=CYCLE[i], ls=LINESTYLES[i], lw=2.4 - 0.7 * i, label=name)
+        ax.plot(t, y, color=CYCLE[i], ls=LINESTYLES[i], lw=2.6 - 0.8 * i, label=name)
     ax.set_xlabel("time $t$")
     ax.set_ylabel(r"$\hat y(t)$")
-    ax.set_title("three computations of one output", fontsize=9)
-    ax.legend(fontsize=8)
+    _legend_above(ax, ncol=3)
     scale = np.max(np.abs(views["convolution"]))
     for i, name in enumerate(("recurrent", "modal")):
         d = np.abs(views[name] - views["convolution"]) / scale
-        ax_d.semilogy(t, np.maximum(d, 1e-18), color=CYCLE[2 * i], ls=LINESTYLES[i],
-                      label=f"|{name} − convolution| / max|y|")
+        ax_d.semilogy(t, np.maximum(d, 1e-18), color=CYCLE[2 * i], ls=LINESTYLES[i], lw=1.2,
+                      label=f"{name} − convolution")
     ax_d.set_ylim(1e-18, 1e-10)
     ax_d.set_xlabel("time $t$")
-    ax_d.set_ylabel("relative difference")
-    ax_d.set_title("they agree to rounding error", fontsize=9)
-    ax_d.legend(fontsize=7)
+    ax_d.set_ylabel(r"$|$difference$|$ / max$|\hat y|$")
+    _legend_above(ax_d)
     return fig
