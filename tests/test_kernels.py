@@ -200,3 +200,39 @@ def test_bad_calls():
         k + 1.0
     with pytest.raises(TypeError):
         k * "a"
+
+
+# ---------------------------------------------------------------- checks moved from Chapter 1's hidden cells
+@pytest.mark.parametrize("rate", [1.0, 0.5, 0.25, 0.1, 0.05])
+def test_damped_oscillation_l1_norm_closed_form(rate):
+    """∫₀^∞ e^{-λt}|cos νt| dt = (λ + ν/sinh(πλ/2ν)) / (λ² + ν²), and ≈ 2/(πλ) for λ ≪ ν."""
+    nu = 1.5
+    closed = (rate + nu / np.sinh(np.pi * rate / (2 * nu))) / (rate**2 + nu**2)
+    k = K.DampedOscillation(rate, nu)
+    assert k.norm(1) == pytest.approx(closed, rel=1e-9)
+    zeros = (np.pi / 2 + np.pi * np.arange(60)) / nu
+    edges = [0.0, *zeros[zeros < 40 / rate]]
+    quad = sum(integrate.quad(lambda t: abs(float(k(t))), a, b, epsabs=0, epsrel=1e-12)[0]
+               for a, b in zip(edges[:-1], edges[1:]))
+    tail_bound = np.exp(-rate * edges[-1]) / rate
+    assert quad == pytest.approx(closed, rel=1e-9, abs=2 * tail_bound)
+    if rate == 0.05:
+        assert closed * np.pi * rate / 2 == pytest.approx(1.0, abs=1e-3)
+
+
+def test_chapter_one_gallery_norms():
+    """The four kernels of Chapter 1's gallery: closed forms, and the Airy norm by 20-digit quadrature."""
+    assert K.Exponential(0.5).norm(1) == pytest.approx(2.0, rel=1e-14)
+    assert K.Exponential(0.5).norm(2) == pytest.approx(1.0, rel=1e-14)
+    assert K.PowerLaw(0.5).norm(1) == pytest.approx(2.0, rel=1e-12)
+    assert K.PowerLaw(0.5).norm(2) == pytest.approx(1 / np.sqrt(2.0), rel=1e-12)
+    assert K.Delayed(5.0).norm(1) == pytest.approx(np.sqrt(np.pi) / 2 * (1 + special.erf(5.0)), rel=1e-12)
+    assert K.Delayed(5.0).norm(2) == pytest.approx((np.pi / 2) ** 0.25 * np.sqrt((1 + special.erf(5 * np.sqrt(2))) / 2),
+                                                   rel=1e-12)
+    mp.mp.dps = 20
+    z = 5.0 + special.ai_zeros(6)[0]
+    z = sorted(z[z > 0])
+    l1 = mp.quad(lambda s: abs(mp.airyai(s - 5)), [0, *z, 5, 10, 30]) + mp.quad(lambda s: abs(mp.airyai(s - 5)),
+                                                                                [30, mp.inf])
+    assert K.Airy(5.0).norm(1) == pytest.approx(float(l1), rel=1e-10)
+    assert float(mp.quad(lambda s: abs(mp.airyai(s - 5)), [20, mp.inf])) < 1e-18     # the mass beyond lag 20

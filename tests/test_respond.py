@@ -118,3 +118,33 @@ def test_bad_inputs():
         signals.smooth_random(10, 0.1, correlation_time=0.0)
     with pytest.raises(ValueError, match="start must be an integer sample index"):
         signals.step(10, start=10)
+
+
+# ---------------------------------------------------------------- checks moved from Chapter 1's hidden cells
+@pytest.mark.parametrize("w", [1.0, 0.1, 0.01])
+def test_exponential_average_of_tents_matches_closed_form_and_quadrature(w):
+    """H_t(tent) for ρ = e^{-s}, a tent of height 1 and half-width w centred at lag 1: e^{-1}·2(cosh w − 1)/w.
+
+    The tent is sampled at cell midpoints (dt = w/100) and held on each cell, so respond is exact for the
+    sampled input and differs from the continuous tent by the midpoint rule's O(dt²)."""
+    t_out, dt = 3.0, w / 100
+    u = dt * (np.arange(int(round(t_out / dt))) + 0.5)
+    x = np.clip(1 - np.abs(u - (t_out - 1)) / w, 0, None)
+    y = lrnn.respond(K.Exponential(1.0), x, dt)[-1]
+    closed = np.exp(-1.0) * 2 * (np.cosh(w) - 1) / w
+    quad = integrate.quad(lambda s: np.exp(-s) * max(0.0, 1 - abs(s - 1) / w), 1 - w, 1 + w, points=[1.0],
+                          epsabs=0.0, epsrel=1e-13)[0]
+    assert quad == pytest.approx(closed, rel=1e-11)
+    assert y == pytest.approx(closed, rel=1e-4)
+
+
+@pytest.mark.parametrize("kernel", [K.Exponential(1.0), K.PowerLaw(0.5), K.Delayed(3.0, 0.5)], ids=repr)
+def test_respond_commutes_with_a_delay_of_the_input(kernel):
+    """Time-homogeneity of the computed map: delaying the input by whole cells delays the output."""
+    dt, n, shift = 0.01, 1500, 500
+    x = np.zeros(n)
+    x[175:225] = 2.0
+    y, y_later = lrnn.respond(kernel, x, dt), lrnn.respond(kernel, np.roll(x, shift), dt)
+    scale = np.max(np.abs(y))
+    assert np.max(np.abs(y_later[shift:] - y[:-shift])) < 1e-12 * scale
+    assert np.max(np.abs(y_later[:shift])) < 1e-13 * scale               # nothing before the delayed pulse

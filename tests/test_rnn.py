@@ -163,3 +163,53 @@ def test_diagonal_parameters_and_require_kernel():
     assert require_kernel(k) is k
     with pytest.raises(TypeError, match="target must be a kernel"):
         require_kernel(LinearRNN.diagonal([1.0], [1.0]))
+
+
+# ---------------------------------------------------------------- checks moved from Chapter 1's hidden cells
+def chapter_one_model():
+    """Chapter 1's four-unit model in real modal form: eigenvalues −0.2 ± i, −0.5, −2."""
+    W = np.zeros((4, 4))
+    W[:2, :2] = [[-0.2, 1.0], [-1.0, -0.2]]
+    W[2, 2], W[3, 3] = -0.5, -2.0
+    return LinearRNN(W, [1.0, 0.0, 1.0, 1.0], [1.0, 0.0, 1.0, -0.5])
+
+
+def test_chapter_one_model_kernel_and_zoh_pair():
+    model = chapter_one_model()
+    t = np.linspace(0, 20, 41)
+    closed = np.exp(-0.2 * t) * np.cos(t) + np.exp(-0.5 * t) - 0.5 * np.exp(-2 * t)
+    assert np.allclose(model.kernel(t), closed, atol=1e-13)
+    A, B = model.discretise(0.1)
+    W = np.array(model.W)
+    assert np.allclose(A, linalg.expm(0.1 * W), atol=1e-14)
+    assert np.allclose(B[:, 0], np.linalg.solve(W, (A - np.eye(4)) @ model.U), atol=1e-14)
+    # eigenvalues e^{zΔ}: moduli e^{Re z Δ} < 1
+    assert np.allclose(np.sort(np.abs(np.linalg.eigvals(A))), np.sort(np.exp(0.1 * model.eigenvalues.real)))
+
+
+def test_chapter_one_model_output_by_quadrature_and_lsim():
+    """y_n = Σ_j x_j ∫_cell ρ̂ (quadrature of the kernel over each cell) and scipy.signal.lsim (ZOH)."""
+    model = chapter_one_model()
+    dt = 0.1
+    x = lrnn.signals.smooth_random(200, dt, correlation_time=1.0, seed=1)
+    y = lrnn.respond(model, x, dt)
+    scale = np.max(np.abs(y))
+    for n in (9, 49, 199):
+        t_n = dt * (n + 1)
+        q = sum(integrate.quad(lambda s: float(model.kernel(s)), t_n - dt * (j + 1), t_n - dt * j)[0] * x[j]
+                for j in range(n + 1))
+        assert abs(q - y[n]) < 1e-10 * scale
+    W, U, c = np.array(model.W), np.array(model.U), np.array(model.c)
+    _, y_lsim, _ = signal.lsim((W, U[:, None], c[None, :], 0.0), np.append(x, 0.0), dt * np.arange(201),
+                               interp=False)
+    assert np.max(np.abs(y - y_lsim[1:])) < 1e-10 * scale
+    assert np.max(np.abs(model.recur(x, dt) - y)) < 1e-13 * scale
+
+
+def test_non_hurwitz_message_names_the_largest_real_part():
+    with pytest.raises(ValueError, match="largest real part is 0.5"):
+        LinearRNN([[-1.0, 2.0], [0.0, 0.5]], [1.0, 1.0], [1.0, 1.0])
+    with pytest.raises(ValueError, match="largest real part is 0"):
+        LinearRNN([[0.0]], [1.0], [1.0])
+    with pytest.raises(ValueError, match="largest real part is 1"):       # a hidden unstable mode (Exercise 1.6)
+        LinearRNN(np.diag([-1.0, 1.0]), [1.0, 1.0], [1.0, 0.0])
