@@ -1,16 +1,26 @@
-"""Shared figure conventions: colour-blind-safe palette, labelled axes, scrubbers.
+"""The book's one style sheet: figures designed for the page they are shown on.
 
-* Colours are the Okabe–Ito palette (distinguishable with the common forms of
+* **Size.** The book's text column is about 660 CSS px wide on a desktop screen, i.e.
+  :data:`PAGE_WIDTH` ``= 6.8`` inches at the browser's 96 px per inch. :func:`new_figure`
+  fits every figure into that width, so that the page shows it at (nearly) its design
+  size: a font of ``f`` points then reads at ``4/3 f`` CSS px (≥ 9 px for every font of
+  at least 7 pt; the style's smallest is 8 pt).
+* **Vector output.** In the book build, :func:`setup_notebook` makes the inline backend
+  emit SVG (chosen by the HTML pages) and PDF (chosen by the LaTeX/PDF edition); in a
+  live notebook it keeps PNG, which redraws fastest under a widget. The environment
+  variable ``LRNN_FIGURE_FORMATS`` (e.g. ``svg,pdf``, set by the book's Sphinx
+  extension ``_ext/figures.py``) selects the formats.
+* **Colours** are the Okabe–Ito palette (distinguishable with the common forms of
   colour blindness); line styles double the colour cue where curves overlap.
-* Figures have an opaque white background so that they stay readable in the
-  theme's dark mode.
-* :func:`setup_notebook` is the one display setup every chapter's preamble calls;
-  :func:`fast_mode` tells figure functions whether the test suite asked for
-  shorter experiments (``LRNN_FAST=1``; the book build never sets it).
+* **Dark mode.** Figures have an opaque white background, so that they stay readable
+  on the theme's dark background.
+* :func:`fast_mode` tells figure functions whether the test suite asked for shorter
+  experiments (``LRNN_FAST=1``; the book build never sets it).
 """
 
 from __future__ import annotations
 
+import numbers
 import os
 
 import matplotlib
@@ -32,19 +42,58 @@ COLORS = {
 CYCLE = [COLORS[k] for k in ("blue", "vermillion", "green", "orange", "purple", "sky", "black")]
 LINESTYLES = ["-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1)), (0, (1, 1))]
 
+#: Width of the book's text column in inches (≈ 650 CSS px at 96 px per inch): no figure is wider.
+PAGE_WIDTH = 6.8
+#: A row of panels narrowed to the page keeps at least this fraction of its design height.
+MIN_HEIGHT_SCALE = 0.75
+
+#: The matplotlib settings of every figure of the book (applied by :func:`setup_notebook`).
 STYLE = {
+    # opaque white: readable on the dark theme too
     "figure.facecolor": "white",
     "axes.facecolor": "white",
     "savefig.facecolor": "white",
+    "figure.figsize": (4.2, 3.2),
+    "figure.dpi": 100,
+    "savefig.dpi": 200,           # raster fallbacks (PNG, images inside SVG/PDF) at 2x
+    "figure.constrained_layout.use": True,
+    # type: sizes in points; at the design size 1 pt = 4/3 CSS px
+    "font.size": 9,
+    "axes.titlesize": 9.5,
+    "axes.labelsize": 9,
+    "xtick.labelsize": 8,
+    "ytick.labelsize": 8,
+    "legend.fontsize": 8,
+    "legend.title_fontsize": 8.5,
+    "figure.titlesize": 10,
+    "mathtext.fontset": "dejavusans",
+    # lines and frame
     "axes.prop_cycle": matplotlib.cycler(color=CYCLE),
+    "lines.linewidth": 1.6,
+    "lines.markersize": 4.5,
+    "axes.linewidth": 0.8,
+    "axes.edgecolor": "#333333",
+    "axes.labelcolor": "#1a1a1a",
+    "xtick.color": "#333333",
+    "ytick.color": "#333333",
+    "xtick.major.width": 0.8,
+    "ytick.major.width": 0.8,
     "axes.grid": True,
     "grid.alpha": 0.3,
+    "grid.linewidth": 0.6,
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "font.size": 10,
     "legend.frameon": False,
-    "figure.dpi": 100,
+    "legend.handlelength": 2.2,
+    # vector output: glyphs as paths (identical in every browser), stable ids, TrueType in PDF
+    "svg.fonttype": "path",
+    "svg.hashsalt": "lrnn",
+    "pdf.fonttype": 42,
 }
+
+#: Environment variable selecting the inline figure formats (comma-separated).
+FORMATS_ENV = "LRNN_FIGURE_FORMATS"
+_KNOWN_FORMATS = ("png", "retina", "jpeg", "svg", "pdf")
 
 
 def style_axes(ax) -> None:
@@ -61,10 +110,69 @@ def style_axes(ax) -> None:
     ax.spines["right"].set_visible(False)
 
 
+def _positive_count(name: str, value) -> int:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be a positive integer, got {type(value).__name__}")
+    if value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value}")
+    return int(value)
+
+
+def _positive_length(name: str, value) -> float:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a positive number of inches, got {type(value).__name__}")
+    if not (np.isfinite(value) and value > 0):
+        raise ValueError(f"{name} must be a positive, finite number of inches, got {value}")
+    return float(value)
+
+
+def figure_size(ncols: int = 1, nrows: int = 1, width: float = 4.2, height: float = 3.2) -> tuple[float, float]:
+    r"""The size in inches of a figure of ``nrows`` × ``ncols`` panels of design size ``width`` × ``height``.
+
+    A row wider than the page is narrowed to it, and the height shrinks with it,
+    but by no more than :data:`MIN_HEIGHT_SCALE` (narrow panels would otherwise become
+    flat strips):
+
+    .. math::
+
+        s = \min\Big(1, \frac{P}{n_{\rm cols}\,w}\Big), \qquad
+        \text{size} = \big(s\,n_{\rm cols}\,w,\; \max(s, 0.75)\,n_{\rm rows}\,h\big),
+
+    with :math:`P` = :data:`PAGE_WIDTH`. Fonts keep their size in points, so they keep
+    their size on the page.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If a count is not a positive integer or a length not a positive number.
+    """
+    ncols = _positive_count("ncols", ncols)
+    nrows = _positive_count("nrows", nrows)
+    width = _positive_length("width", width)
+    height = _positive_length("height", height)
+    scale = min(1.0, PAGE_WIDTH / (ncols * width))
+    return scale * ncols * width, max(scale, MIN_HEIGHT_SCALE) * nrows * height
+
+
 def new_figure(ncols: int = 1, nrows: int = 1, width: float = 4.2, height: float = 3.2, **kwargs):
-    """A figure with the book's style and a grid of axes (``plt.subplots`` semantics)."""
-    fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols, height * nrows),
-                             constrained_layout=True, facecolor="white", **kwargs)
+    """A figure with the book's style and a grid of axes (``plt.subplots`` semantics).
+
+    Parameters
+    ----------
+    ncols, nrows : int
+        Panels per row and rows (the book uses at most three panels per row).
+    width, height : float
+        Design size of one panel, in inches; the figure is fitted to the page
+        (:func:`figure_size`).
+    **kwargs
+        Passed to :func:`matplotlib.pyplot.subplots` (``sharex``, ``sharey``, ...).
+
+    Returns
+    -------
+    (matplotlib.figure.Figure, Axes or numpy.ndarray of Axes)
+    """
+    size = figure_size(ncols, nrows, width, height)
+    fig, axes = plt.subplots(nrows, ncols, figsize=size, constrained_layout=True, facecolor="white", **kwargs)
     for ax in np.atleast_1d(axes).ravel():
         style_axes(ax)
     return fig, axes
@@ -79,17 +187,48 @@ def fast_mode() -> bool:
     return os.environ.get("LRNN_FAST") == "1"
 
 
+def figure_formats() -> tuple[str, ...]:
+    """The inline figure formats: ``LRNN_FIGURE_FORMATS`` (comma-separated), default ``("png",)``.
+
+    The book build sets ``svg,pdf``: the HTML pages take the SVG and the PDF edition
+    the PDF (myst-nb picks one output per builder), both vector.
+
+    Raises
+    ------
+    ValueError
+        If the variable names a format the inline backend does not know.
+    """
+    raw = os.environ.get(FORMATS_ENV, "").strip()
+    if not raw:
+        return ("png",)
+    formats = tuple(f.strip().lower() for f in raw.split(",") if f.strip())
+    unknown = [f for f in formats if f not in _KNOWN_FORMATS]
+    if unknown or not formats:
+        raise ValueError(f"{FORMATS_ENV} must be a comma-separated list of {', '.join(_KNOWN_FORMATS)}; "
+                         f"got {raw!r}")
+    return formats
+
+
 def setup_notebook() -> None:
     """The display setup shared by every chapter (called once, in the chapter's preamble).
 
-    Inline figures in IPython, and NumPy scalars printed as plain numbers
-    (``0.987`` rather than ``np.float64(0.987)``).
+    * the book's style sheet (:data:`STYLE`) for every figure;
+    * inline figures in IPython, in the formats of :func:`figure_formats` (vector SVG
+      and PDF in the book build, PNG in a live notebook);
+    * NumPy scalars printed as plain numbers (``0.987`` rather than ``np.float64(0.987)``).
     """
     np.set_printoptions(legacy="1.25")
+    formats = figure_formats()
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - IPython is a dependency of the notebooks only
-        return
-    shell = get_ipython()
+        shell = None
+    else:
+        shell = get_ipython()
     if shell is not None:
         shell.run_line_magic("matplotlib", "inline")
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+        set_matplotlib_formats(*formats)
+    # after %matplotlib inline, which applies the inline backend's own rc settings
+    matplotlib.rcParams.update(STYLE)
