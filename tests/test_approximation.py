@@ -228,6 +228,94 @@ def test_error_curve_decreases_for_free_rates():
     assert errs.shape == (4,) and np.all(np.diff(errs) < 0)
 
 
+# ----------------------------------------------------------------------------- L1 and L2 errors of a model
+def test_l1_error_closed_forms():
+    """Two integrals known exactly: one with a sign change, one with a slow algebraic tail."""
+    # e^{-t} - 2e^{-2t} changes sign at t = ln 2; ∫|e| = 1/4 + 1/4
+    assert abs(A.l1_error(kernels.Exponential(1.0), lrnn.LinearRNN.diagonal([2.0], [2.0])) - 0.5) < 1e-12
+    # (1+t)^{-1.1} - 0.3 e^{-t/2} > 0 everywhere: ∫ = 1/0.1 - 0.3/0.5 (tail followed out to t ~ e^{300})
+    err = A.l1_error(kernels.PowerLaw(0.1), lrnn.LinearRNN.diagonal([0.5], [0.3]))
+    assert abs(err - 9.4) < 1e-9 * 9.4
+    rel = A.l1_error(kernels.PowerLaw(0.1), lrnn.LinearRNN.diagonal([0.5], [0.3]), relative=True)
+    assert abs(rel - 9.4 / 10.0) < 1e-9
+
+
+def _mp_l1(rho_mp, lam, a, t_max, samples=20001):
+    """∫|ρ - Σ a e^{-λt}| in 40 digits: roots located on a fine grid and polished, then mpmath.quad."""
+    with mp.workdps(40):
+        L = [mp.mpf(float(x)) for x in lam]
+        Am = [mp.mpf(float(x)) for x in a]
+        f = lambda t: rho_mp(t) - mp.fsum(ai * mp.exp(-li * t) for ai, li in zip(Am, L))  # noqa: E731
+        ts = np.linspace(0.0, t_max, samples)
+        vals = [f(mp.mpf(float(t))) for t in ts]
+        roots = [mp.findroot(f, (mp.mpf(float(ts[i])), mp.mpf(float(ts[i + 1]))), solver="anderson")
+                 for i in range(samples - 1) if vals[i] * vals[i + 1] < 0]
+        pts = [mp.mpf(0)] + roots + [mp.mpf(t_max), mp.inf]
+        return float(mp.fsum(abs(mp.quad(f, [pts[i], pts[i + 1]])) for i in range(len(pts) - 1)))
+
+
+def test_l1_error_against_extended_precision():
+    """Fits of e^{-t} cos t (sign changes) against a 40-digit quadrature split at the roots."""
+    target = kernels.DampedOscillation(1.0, 1.0)
+    osc = lambda t: mp.exp(-t) * mp.cos(t)  # noqa: E731
+    # moderate weights: agreement to the quadrature tolerance
+    model = lrnn.fit(target, 6, exponents=np.geomspace(0.2, 5.0, 6))
+    ref = _mp_l1(osc, -np.diag(model.W), model.c, 60.0, samples=6001)
+    assert np.abs(model.c).max() < 1e3 and abs(A.l1_error(target, model) / ref - 1) < 1e-10
+    # a free fit: clustered rates, weights ~1e7 of alternating sign; the float64 kernel itself carries
+    # rounding noise of about eps·Σ|a_k|e^{-λ_k t}, and the quadrature is as good as that
+    model = lrnn.fit(target, 6)
+    ref = _mp_l1(osc, -np.diag(model.W), model.c, 60.0, samples=6001)
+    assert np.abs(model.c).max() > 1e6 and abs(A.l1_error(target, model) / ref - 1) < 1e-6
+
+
+@pytest.mark.parametrize("target", [kernels.Airy(4.0), kernels.Delayed(4.0, 1.0), kernels.PowerLaw(0.5),
+                                    kernels.Delayed(1.0, 0.005, weight=1 / (0.005 * np.sqrt(np.pi)))],
+                         ids=["airy", "delayed", "power", "narrow-bump"])
+def test_l1_and_l2_errors_against_quadpack(target):
+    """Against lrnn.distance (adaptive QUADPACK between the zeros, an independent code path)."""
+    model = lrnn.fit(target, 6, exponents=np.geomspace(0.05, 20.0, 6))
+    assert abs(A.l1_error(target, model) / lrnn.distance(target, model, 1) - 1) < 1e-8
+    assert abs(A.l2_error(target, model) / quad_l2(target, model) - 1) < 1e-8
+
+
+def test_l1_error_of_a_dense_model():
+    """A Jordan block (kernel t e^{-t/2}) against a target: same value as QUADPACK on the model's kernel."""
+    model = lrnn.LinearRNN([[-0.5, 1.0], [0.0, -0.5]], [0.0, 1.0], [1.0, 0.0])
+    target = kernels.Exponential(0.7, weight=1.5)
+    assert abs(A.l1_error(target, model) / lrnn.distance(target, model, 1) - 1) < 1e-9
+    # the L² error of a dense model goes through the same quadrature; the Lyapunov form is exact here
+    assert abs(A.l2_error(target, model) / lrnn.distance(target, model, 2) - 1) < 1e-9
+
+
+def test_fixed_rate_weights_beat_a_float64_gram_solve():
+    """λ_k = k: the closed-form weights match a 80-digit Gram solve to 1e-13, where numpy.linalg.solve
+    of the Cauchy system loses most of its digits (the chapter's conditioning example)."""
+    for m in (10, 12):
+        lam = np.arange(1.0, m + 1)
+        ref = mp_gram_weights(lam, lambda x: 1 / (x + mp.mpf(0.37)), dps=80)
+        ours = A.best_weights(kernels.Exponential(0.37), lam)
+        assert np.max(np.abs(ours - ref) / np.abs(ref)) < 1e-13
+        naive = np.linalg.solve(1 / np.add.outer(lam, lam), 1 / (0.37 + lam))
+        assert np.max(np.abs(naive - ref) / np.abs(ref)) > 1e-6
+
+
+def test_l1_error_rejects_bad_input():
+    with pytest.raises(TypeError, match="model"):
+        A.l1_error(kernels.Exponential(1.0), "model")
+    with pytest.raises(ValueError, match="scalar input"):
+        A.l1_error(kernels.Exponential(1.0), lrnn.LinearRNN(-np.eye(2), np.eye(2), [1.0, 1.0]))
+    with pytest.raises(TypeError, match="target"):
+        A.l1_error(np.exp, lrnn.LinearRNN.diagonal([1.0], [1.0]))
+
+
+def test_free_fit_is_reproducible():
+    target = kernels.Airy(4.0)
+    a, b = lrnn.fit(target, 8), lrnn.fit(target, 8)
+    np.testing.assert_array_equal(a.W, b.W)
+    np.testing.assert_array_equal(a.c, b.c)
+
+
 # ----------------------------------------------------------------------------- bad input
 @pytest.mark.parametrize("hidden_size, exc", [(0, ValueError), (-2, ValueError), (2.5, TypeError), (True, TypeError)])
 def test_fit_rejects_bad_width(hidden_size, exc):
@@ -296,6 +384,87 @@ def test_plot_helpers_against_closed_forms():
         P.sequence_rates("k^3", 4)
 
 
+def test_muntz_errors_and_plateaus_against_direct_products():
+    from lrnn.plots import approximation as P
+
+    for kappa in (0.1, 0.37, 2.5):
+        for name in ("k", "k^2", "2^k", "log-spaced"):
+            widths = [1, 3, 17, 64, 200]
+            direct = [np.prod(np.abs(kappa - P.sequence_rates(name, m)) / (kappa + P.sequence_rates(name, m)))
+                      for m in widths]
+            np.testing.assert_allclose(P.muntz_errors(name, widths, kappa), direct, rtol=1e-11)
+        s = np.pi * np.sqrt(kappa)
+        assert abs(P.muntz_plateau("k^2", kappa) - abs(np.sin(s)) / np.sinh(s)) < 1e-14
+        tail = np.prod([abs(kappa - 2.0 ** (k - 1)) / (kappa + 2.0 ** (k - 1)) for k in range(1, 80)])
+        assert abs(P.muntz_plateau("2^k", kappa) / tail - 1) < 1e-12
+    assert P.muntz_plateau("k", 0.37) == 0.0
+    # an exact zero when κ is one of the rates, and the old keyword still works
+    assert P.muntz_errors("k^2", [1, 2, 3], 4.0)[1] == 0.0
+    np.testing.assert_array_equal(P.muntz_errors("k", [5], gamma=0.37), P.muntz_errors("k", [5], 0.37))
+
+
+def test_muntz_errors_against_an_mpmath_gram_solve():
+    """Independent of the Blaschke formula: 80-digit normal equations for a few widths of each sequence."""
+    from lrnn.plots import approximation as P
+
+    kappa = 0.37
+    for name in P.SEQUENCES:
+        for m in (3, 6):
+            lam = P.sequence_rates(name, m)
+            with mp.workdps(80):
+                L = [mp.mpf(float(x)) for x in lam]
+                g = mp.mpf(kappa)
+                b = mp.matrix([1 / (g + x) for x in L])
+                a = mp.lu_solve(mp.matrix([[1 / (x + y) for y in L] for x in L]), b)
+                ref = float(mp.sqrt((1 / (2 * g) - sum(a[i] * b[i] for i in range(m))) * 2 * g))
+            assert abs(P.muntz_errors(name, [m], kappa)[0] / ref - 1) < 1e-10
+
+
+def test_views_draw_what_they_report():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from lrnn.plots import approximation as P
+
+    view = P.WidthFitView()
+    out = view.update("airy", 8)
+    # the error of the Airy fit (m = 8, log-spaced rates) against QUADPACK, and the drawn curve
+    model = out["model"]
+    rho = P.target_kernel("airy")
+    assert abs(out["error"] / (quad_l2(rho, model) / rho.norm(2)) - 1) < 1e-8
+    x, y = view._curve.get_data()
+    assert list(x) == [1, 2, 4, 8, 16, 32] and np.allclose(y, [out["errors"][k] for k in x])
+    assert all(out["errors"][a] > out["errors"][b] for a, b in [(1, 4), (4, 16), (16, 32)])
+    # axis limits depend on the target only (scrubber frames line up)
+    lims = [view.axes[0].get_ylim(), view.axes[1].get_ylim()]
+    view.update("airy", 3)
+    assert [view.axes[0].get_ylim(), view.axes[1].get_ylim()] == lims
+    with pytest.raises(ValueError, match="m"):
+        view.update("airy", 33)
+    mv = P.MuntzView()
+    res = mv.update(P.SEQUENCES, 0.37)
+    assert np.allclose(res["k"]["a"], P.muntz_errors("k", res["widths_left"], 0.37))
+    assert abs(res["plateaus"]["k^2"] - 0.28517) < 1e-5
+    assert mv.axes[0].get_ylim() == (1e-4, 1.5)
+    mv.update(("k",), 1.5)
+    assert not mv._lines["a", "k^2"].get_visible() and mv._lines["a", "k"].get_visible()
+    fig = P.substitution_diagram()
+    assert len(fig.axes) == 2
+
+
+def test_scrubbers_build(monkeypatch):
+    pytest.importorskip("IPython")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from lrnn.plots import approximation as P
+
+    monkeypatch.setenv("LRNN_FAST", "1")
+    html = P.muntz_scrubber([0.37, 2.5]).data
+    assert "alt=" in html and "kappa" in html
+    assert "width-m fit" in P.width_scrubber("power law").data
+
+
 def test_widgets_build_and_validate():
     pytest.importorskip("ipywidgets")
     import matplotlib
@@ -303,11 +472,26 @@ def test_widgets_build_and_validate():
     matplotlib.use("Agg")
     from lrnn.widgets import approximation as Wd
 
-    assert Wd.width_explorer("power law", 4) is not None
-    assert Wd.muntz_explorer(1.0) is not None
+    w = Wd.width_explorer("power law", 4)
+    name, m, image = w.children
+    assert image.value[:8] == b"\x89PNG\r\n\x1a\n"
+    first = image.value
+    m.value = 5
+    assert image.value != first
+    m.value = 4                                   # back to a rendered setting: the cached image
+    assert image.value == first
+    assert w.redraw() < 5.0
+    mu = Wd.muntz_explorer(1.0)
+    seq, kappa, image = mu.children
+    before = image.value
+    kappa.value = 0.37
+    assert image.value != before
+    seq.value = ("k",)
+    assert mu.view._lines["a", "k"].get_visible() and not mu.view._lines["b", "log-spaced"].get_visible()
+    assert Wd.muntz_explorer(gamma=0.5).children[1].value == 0.5
     with pytest.raises(ValueError, match="m"):
         Wd.width_explorer("airy", 40)
-    with pytest.raises(ValueError, match="gamma"):
+    with pytest.raises(ValueError, match="kappa"):
         Wd.muntz_explorer(10.0)
     with pytest.raises(ValueError, match="name"):
         Wd.width_explorer("nonsense", 4)
