@@ -7,13 +7,14 @@ the PDF and the notebook show the same picture. Topic modules:
 * :mod:`lrnn.plots.approximation` — fits, error curves, Müntz–Szász (Chapter 2);
 * :mod:`lrnn.plots.rates` — errors versus width, required widths, Jackson slopes (Chapter 3);
 * :mod:`lrnn.plots.training` — plateaus, escape times, optimisers (Chapter 4);
+* :mod:`lrnn.plots.overview` — the landing page's opening figure;
 * :mod:`lrnn.plots._style` — palette, figure factory, the notebooks' display setup;
 * :mod:`lrnn.plots._scrubber` — kernel-free scrubbers.
 """
 
-from . import approximation, memory, rates, training
+from . import approximation, memory, overview, rates, training
 from ._scrubber import scrubber
 from ._style import COLORS, CYCLE, LINESTYLES, STYLE, fast_mode, new_figure, setup_notebook, style_axes
 
-__all__ = ["approximation", "memory", "rates", "training", "COLORS", "CYCLE", "LINESTYLES", "STYLE", "new_figure", "scrubber", "style_axes",
+__all__ = ["approximation", "memory", "overview", "rates", "training", "COLORS", "CYCLE", "LINESTYLES", "STYLE", "new_figure", "scrubber", "style_axes",
            "fast_mode", "setup_notebook"]
