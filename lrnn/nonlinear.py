@@ -17,7 +17,9 @@ the book (:meth:`TanhRNN.linearisation`).
 * :meth:`TanhRNN.step_derivative` returns :math:`\frac{d}{dt}\hat y=c^\top\tanh(Wh(t)+Ux)`
   exactly along that solution (the memory function of :mod:`lrnn.memory`);
 * :func:`train_tanh_rnn` fits the model to a linear target by backpropagation
-  through its explicit-Euler discretisation on sampled white-noise sequences (torch, imported lazily).
+  through its explicit-Euler discretisation on sampled white-noise sequences
+  (gradients by hand-written backpropagation through time, checked against
+  ``torch.autograd`` in the tests; Adam).
 """
 
 from __future__ import annotations
@@ -131,17 +133,55 @@ class TanhTrainingRun:
     meta: dict
 
 
+def _loss_and_gradient(W, U, c, X, Y, dt: float, n_eval: int):
+    r"""Mean squared error of the Euler-discretised tanh RNN and its gradient (backpropagation through time).
+
+    Forward: :math:`h_0=0`, :math:`a_k=\tanh(Wh_k+Ux_k)`, :math:`h_{k+1}=h_k+\Delta a_k`,
+    :math:`\hat y_k=c^\top h_{k+1}`; loss :math:`\frac1{Bn_{\rm eval}}\sum(\hat y_k-y_k)^2` over the last
+    ``n_eval`` steps. Backward, with :math:`g_k=\partial L/\partial h_k`:
+    :math:`g_{k}=g_{k+1}+W^\top\big(\Delta\,g_{k+1}\odot(1-a_k^2)\big)` plus the read-out terms, and
+    :math:`\partial L/\partial W=\sum_k\Delta\,(g_{k+1}\odot(1-a_k^2))\,h_k^\top`,
+    :math:`\partial L/\partial U=\sum_k\Delta\,(g_{k+1}\odot(1-a_k^2))\,x_k`. Batched over the rows of ``X``.
+    """
+    B, n = X.shape
+    m = W.shape[0]
+    H = np.empty((n + 1, B, m))
+    Act = np.empty((n, B, m))
+    H[0] = 0.0
+    for k in range(n):
+        Act[k] = np.tanh(H[k] @ W.T + X[:, k:k + 1] * U)
+        H[k + 1] = H[k] + dt * Act[k]
+    first = n - n_eval
+    Yhat = H[first + 1:] @ c                               # (n_eval, B)
+    R = Yhat - Y.T
+    loss = float(np.mean(R * R))
+    dY = 2.0 * R / R.size
+    gW, gU, gc = np.zeros_like(W), np.zeros_like(U), np.einsum("kb,kbi->i", dY, H[first + 1:])
+    g = np.zeros((B, m))
+    for k in range(n - 1, -1, -1):
+        if k >= first:
+            g += dY[k - first][:, None] * c
+        gz = dt * g * (1.0 - Act[k] ** 2)
+        gW += gz.T @ H[k]
+        gU += gz.T @ X[:, k]
+        g = g + gz @ W
+    return loss, gW, gU, gc
+
+
 def train_tanh_rnn(target, hidden_size: int, steps: int, *, lr: float = 0.01, dt: float = 0.1,
                    horizon: float = 10.0, n_eval: int = 20, batch: int = 32, seed: int = 0) -> TanhTrainingRun:
-    r"""Train a :class:`TanhRNN` on sampled input/output sequences of a linear target (torch, Adam).
+    r"""Train a :class:`TanhRNN` on sampled input/output sequences of a linear target (Adam, float64).
 
     Data: ``batch`` white-noise inputs :math:`x_j\sim N(0,1/\Delta)` of
     :math:`n=\lceil\text{horizon}/\Delta\rceil+n_{\rm eval}` cells, targets from
     :func:`lrnn.respond` (exact). The model is the explicit-Euler discretisation
     :math:`h_{k+1}=h_k+\Delta\tanh(Wh_k+Ux_k)`, :math:`\hat y_k=c^\top h_{k+1}`,
-    unrolled in torch (one step per cell — the only loop over time in the
+    unrolled over the cells (one step per cell — the only loop over time in the
     package, since a nonlinear recurrence has no convolution form). Loss: the
-    mean squared error over the batch and the last ``n_eval`` outputs. Adam, float64.
+    mean squared error over the batch and the last ``n_eval`` outputs; its
+    gradient by backpropagation through time in NumPy (tested against
+    ``torch.autograd``). Adam (Kingma & Ba) with :math:`\beta=(0.9,0.999)`,
+    :math:`\epsilon=10^{-8}`, full batch, fixed data.
 
     Initialisation (seeded): :math:`W=-I+0.1\,G/\sqrt m`, :math:`U,c\sim N(0,1/m)`.
 
@@ -159,8 +199,6 @@ def train_tanh_rnn(target, hidden_size: int, steps: int, *, lr: float = 0.01, dt
     -------
     TanhTrainingRun
     """
-    import torch
-
     from .signals import respond, white_noise
 
     require_kernel(target)
@@ -178,38 +216,27 @@ def train_tanh_rnn(target, hidden_size: int, steps: int, *, lr: float = 0.01, dt
 
     n = int(np.ceil(horizon / dt)) + n_eval
     X = np.stack([white_noise(n, dt, seed=seed * 1000 + j) for j in range(batch)])
-    Y = np.stack([respond(target, x, dt) for x in X])
+    Y = np.stack([respond(target, x, dt) for x in X])[:, -n_eval:]
     rng = np.random.default_rng(seed)
     m = hidden_size
-    W0 = -np.eye(m) + 0.1 * rng.standard_normal((m, m)) / np.sqrt(m)
-    U0 = rng.standard_normal(m) / np.sqrt(m)
-    c0 = rng.standard_normal(m) / np.sqrt(m)
-
-    dtype = torch.float64
-    W = torch.tensor(W0, dtype=dtype, requires_grad=True)
-    U = torch.tensor(U0, dtype=dtype, requires_grad=True)
-    c = torch.tensor(c0, dtype=dtype, requires_grad=True)
-    Xt = torch.tensor(X, dtype=dtype)
-    Yt = torch.tensor(Y[:, -n_eval:], dtype=dtype)
-    opt = torch.optim.Adam([W, U, c], lr=lr)
+    params = [-np.eye(m) + 0.1 * rng.standard_normal((m, m)) / np.sqrt(m),
+              rng.standard_normal(m) / np.sqrt(m),
+              rng.standard_normal(m) / np.sqrt(m)]
+    b1, b2, eps = 0.9, 0.999, 1e-8
+    mom = [np.zeros_like(p) for p in params]
+    vel = [np.zeros_like(p) for p in params]
     losses = np.empty(steps + 1)
-
-    def forward():
-        h = torch.zeros(batch, m, dtype=dtype)
-        outs = []
-        for k in range(n):
-            h = h + dt * torch.tanh(h @ W.T + Xt[:, k:k + 1] * U)
-            if k >= n - n_eval:
-                outs.append(h @ c)
-        return torch.stack(outs, dim=1)
-
     for k in range(steps + 1):
-        opt.zero_grad()
-        loss = torch.mean((forward() - Yt) ** 2)
-        losses[k] = loss.item()
+        loss, *grads = _loss_and_gradient(*params, X, Y, dt, n_eval)
+        losses[k] = loss
         if k == steps:
             break
-        loss.backward()
-        opt.step()
-    model = TanhRNN(W.detach().numpy().copy(), U.detach().numpy().copy(), c.detach().numpy().copy())
+        c1, c2 = 1.0 - b1 ** (k + 1), 1.0 - b2 ** (k + 1)
+        for p, g, mo, ve in zip(params, grads, mom, vel):
+            mo *= b1
+            mo += (1.0 - b1) * g
+            ve *= b2
+            ve += (1.0 - b2) * g * g
+            p -= (lr / c1) * mo / (np.sqrt(ve) / np.sqrt(c2) + eps)
+    model = TanhRNN(*(p.copy() for p in params))
     return TanhTrainingRun(model, losses, {"dt": dt, "n": n, "batch": batch, "lr": lr})

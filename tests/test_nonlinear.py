@@ -1,5 +1,6 @@
 """Tests of lrnn.nonlinear: the tanh RNN against its linearisation, an independent Euler/RK integration,
-the equilibrium -W⁻¹Ux, and training on sampled sequences."""
+the equilibrium -W⁻¹Ux, the hand-written backpropagation through time against torch.autograd and finite
+differences, and training against a torch implementation (autograd + torch.optim.Adam)."""
 
 import numpy as np
 import pytest
@@ -29,13 +30,77 @@ def test_small_steps_follow_the_linearisation_and_equilibrium():
     lin = LinearRNN(net.W, net.U, net.c)
     eps = 1e-5
     assert np.allclose(net.step_response(t, [eps])[0] / eps, lin.step_response(t), rtol=1e-4, atol=1e-9)
-    assert isinstance(net.linearisation(), LinearRNN)
+    lin2 = net.linearisation()
+    assert isinstance(lin2, LinearRNN) and np.array_equal(lin2.W, net.W)
+    assert np.allclose(lin2.step_response(t), lin.step_response(t))
     # equilibrium of a large step: tanh(W h* + U x) = 0  =>  h* = -W^{-1} U x, the linear one
     x = 2.5
     h_star = -np.linalg.solve(net.W, net.U * x)
     assert net.step_response([60.0], [x])[0, 0] == pytest.approx(net.c @ h_star, rel=1e-6)
     # but the transient differs from the linear one (saturation)
     assert not np.allclose(net.step_response(t, [x])[0] / x, lin.step_response(t), rtol=1e-2)
+
+
+def _torch_loss(W, U, c, X, Y, dt, n_eval):
+    import torch
+
+    h = torch.zeros(X.shape[0], W.shape[0], dtype=torch.float64)
+    outs = []
+    for k in range(X.shape[1]):
+        h = h + dt * torch.tanh(h @ W.T + X[:, k:k + 1] * U)
+        if k >= X.shape[1] - n_eval:
+            outs.append(h @ c)
+    return torch.mean((torch.stack(outs, dim=1) - Y) ** 2)
+
+
+def test_backpropagation_through_time_against_torch_and_finite_differences():
+    import torch
+
+    rng = np.random.default_rng(5)
+    m, B, n, n_eval, dt = 4, 3, 12, 5, 0.3
+    W, U, c = -np.eye(m) + 0.4 * rng.standard_normal((m, m)), rng.standard_normal(m), rng.standard_normal(m)
+    X, Y = rng.standard_normal((B, n)), rng.standard_normal((B, n_eval))
+    loss, gW, gU, gc = nonlinear._loss_and_gradient(W, U, c, X, Y, dt, n_eval)
+    tW, tU, tc = (torch.tensor(p, requires_grad=True) for p in (W, U, c))
+    tl = _torch_loss(tW, tU, tc, torch.tensor(X), torch.tensor(Y), dt, n_eval)
+    tl.backward()
+    assert loss == pytest.approx(tl.item(), rel=1e-13)
+    for ours, ref in ((gW, tW.grad), (gU, tU.grad), (gc, tc.grad)):
+        assert np.allclose(ours, ref.numpy(), rtol=1e-11, atol=1e-14)
+    # and one directional derivative by central differences
+    D = rng.standard_normal((m, m))
+    fd = (nonlinear._loss_and_gradient(W + 1e-6 * D, U, c, X, Y, dt, n_eval)[0]
+          - nonlinear._loss_and_gradient(W - 1e-6 * D, U, c, X, Y, dt, n_eval)[0]) / 2e-6
+    assert fd == pytest.approx(np.sum(gW * D), rel=1e-6)
+
+
+def test_training_matches_torch_adam():
+    """train_tanh_rnn against the same model trained with torch.autograd and torch.optim.Adam."""
+    import torch
+
+    from lrnn import respond, signals
+
+    target, m, steps, lr, dt, horizon, n_eval, batch, seed = kernels.Exponential(0.5), 3, 25, 0.03, 0.25, 3.0, 4, 3, 2
+    run = nonlinear.train_tanh_rnn(target, m, steps, lr=lr, dt=dt, horizon=horizon, n_eval=n_eval, batch=batch,
+                                   seed=seed)
+    n = int(np.ceil(horizon / dt)) + n_eval
+    X = np.stack([signals.white_noise(n, dt, seed=seed * 1000 + j) for j in range(batch)])
+    Y = np.stack([respond(target, x, dt) for x in X])[:, -n_eval:]
+    rng = np.random.default_rng(seed)
+    W0 = -np.eye(m) + 0.1 * rng.standard_normal((m, m)) / np.sqrt(m)
+    U0, c0 = rng.standard_normal(m) / np.sqrt(m), rng.standard_normal(m) / np.sqrt(m)
+    params = [torch.tensor(p, requires_grad=True) for p in (W0, U0, c0)]
+    opt = torch.optim.Adam(params, lr=lr)
+    ref = []
+    for k in range(steps + 1):
+        opt.zero_grad()
+        loss = _torch_loss(*params, torch.tensor(X), torch.tensor(Y), dt, n_eval)
+        ref.append(loss.item())
+        if k < steps:
+            loss.backward()
+            opt.step()
+    assert np.allclose(run.loss, ref, rtol=1e-10)
+    assert np.allclose(run.model.W, params[0].detach().numpy(), rtol=1e-9, atol=1e-12)
 
 
 def test_training_reduces_loss_and_fits_target():
