@@ -264,7 +264,7 @@ def _draw_tails(ax, gallery) -> None:
     ax.set_ylim(1e-10, 3.0)
     ax.set_xlabel("lag $t$")
     ax.set_ylabel(r"$|\rho(t)|$")
-    ax.legend(loc="lower left")
+    ax.legend(loc="lower right")
 
 
 def kernel_gallery(gallery=None, t_max: float = 20.0, log_panel: bool = False):
@@ -683,20 +683,20 @@ def _sign_changes(kernel: _kernels.Kernel, horizon: float, h: float) -> tuple[np
 
 
 def mollified_sign(kernel, s, width: float, horizon: float | None = None) -> np.ndarray:
-    r"""The sign of a kernel, smoothed by a Gaussian: :math:`m_\varepsilon=\operatorname{sign}\rho*\varphi_\varepsilon`.
+    r"""The sign of a kernel, smoothed by a Gaussian: :math:`m_\varsigma=\operatorname{sign}\rho*\varphi_\varsigma`.
 
     With the zeros :math:`z_1<\dots<z_K` of :math:`\rho` (sign :math:`q_0=\pm1`
     on :math:`(-\infty, z_1)`, extended to the left of 0, alternating after each zero),
 
     .. math::
 
-        m_\varepsilon(s) = \sum_{i=0}^{K}q_i\Big[\Phi\Big(\frac{z_{i+1}-s}{\varepsilon}\Big)
-        - \Phi\Big(\frac{z_i-s}{\varepsilon}\Big)\Big],
+        m_\varsigma(s) = \sum_{i=0}^{K}q_i\Big[\Phi\Big(\frac{z_{i+1}-s}{\varsigma}\Big)
+        - \Phi\Big(\frac{z_i-s}{\varsigma}\Big)\Big],
         \qquad z_0=-\infty,\ z_{K+1}=+\infty,
 
     with :math:`\Phi` the standard normal distribution function. It is smooth,
-    :math:`|m_\varepsilon|\le1`, and :math:`m_\varepsilon\to\operatorname{sign}\rho`
-    away from the zeros as :math:`\varepsilon\to0`. ``width = 0`` gives the sign itself.
+    :math:`|m_\varsigma|\le1`, and :math:`m_\varsigma\to\operatorname{sign}\rho`
+    away from the zeros as :math:`\varsigma\to0`. ``width = 0`` gives the sign itself.
 
     Parameters
     ----------
@@ -705,7 +705,7 @@ def mollified_sign(kernel, s, width: float, horizon: float | None = None) -> np.
     s : array_like
         Lags :math:`s \ge 0`.
     width : float
-        The mollifier's standard deviation :math:`\varepsilon \ge 0`.
+        The mollifier's standard deviation :math:`\varsigma \ge 0`.
     horizon : float, optional
         Zeros are searched on ``[0, horizon]`` (default ``max(s)``) on a grid
         of 20 000 points; simple zeros only (sign changes).
@@ -713,7 +713,7 @@ def mollified_sign(kernel, s, width: float, horizon: float | None = None) -> np.
     Returns
     -------
     numpy.ndarray
-        :math:`m_\varepsilon(s)`, the shape of ``s``.
+        :math:`m_\varsigma(s)`, the shape of ``s``.
     """
     kernel = _kernels.require_kernel(kernel, "kernel")
     s = as_real_array("s", s)
@@ -737,22 +737,22 @@ def mollified_sign(kernel, s, width: float, horizon: float | None = None) -> np.
 
 
 def norm_attainment(kernel, widths, t: float = 20.0, dt: float = 0.005) -> np.ndarray:
-    r"""Outputs :math:`H_t(x_\varepsilon)` of the mollified maximising inputs.
+    r"""Outputs :math:`H_t(x_\varsigma)` of the mollified maximising inputs.
 
-    For each :math:`\varepsilon` in ``widths`` the input is
-    :math:`x_\varepsilon(u) = m_\varepsilon(t-u)` for :math:`0\le u<t` (zero
+    For each :math:`\varsigma` in ``widths`` the input is
+    :math:`x_\varsigma(u) = m_\varsigma(t-u)` for :math:`0\le u<t` (zero
     before time 0), :func:`mollified_sign`, sampled at the cell midpoints
     :math:`u_j=(j+\frac12)dt`; the output at time ``t`` is :func:`lrnn.respond`'s
     last value, i.e. :math:`\sum_j K_{n-j}x_j` with exact cell integrals
-    :math:`K_k`. Since :math:`\|x_\varepsilon\|_\infty\le1`, every value is at most
+    :math:`K_k`. Since :math:`\|x_\varsigma\|_\infty\le1`, every value is at most
     :math:`\int_0^t|\rho|\le\|\rho\|_{L^1}`, and it tends to
-    :math:`\int_0^t|\rho|` as ``dt`` and :math:`\varepsilon` tend to 0.
+    :math:`\int_0^t|\rho|` as ``dt`` and :math:`\varsigma` tend to 0.
 
     Parameters
     ----------
     kernel : Kernel
     widths : array_like, shape (k,)
-        Mollifier widths :math:`\varepsilon \ge 0`.
+        Mollifier widths :math:`\varsigma \ge 0`.
     t : float, default 20
         Output time (= length of the input).
     dt : float, default 0.005
@@ -779,7 +779,7 @@ def norm_attainment(kernel, widths, t: float = 20.0, dt: float = 0.005) -> np.nd
 
 def draw_norm_attainment(axes, kernel=None, widths=(1.0, 0.3, 0.1, 0.03, 0.01), t: float = 20.0,
                          dt: float = 0.005, show: int = 2) -> np.ndarray:
-    r"""Draw the maximising inputs (left) and their outputs against :math:`\varepsilon` (right).
+    r"""Draw the maximising inputs (left) and their outputs against :math:`\varsigma` (right).
 
     Parameters
     ----------
@@ -796,7 +796,7 @@ def draw_norm_attainment(axes, kernel=None, widths=(1.0, 0.3, 0.1, 0.03, 0.01), 
     Returns
     -------
     numpy.ndarray
-        The outputs :math:`H_t(x_\varepsilon)` (from :func:`norm_attainment`).
+        The outputs :math:`H_t(x_\varsigma)` (from :func:`norm_attainment`).
     """
     kernel = _kernels.Airy(lag=5.0) if kernel is None else _kernels.require_kernel(kernel, "kernel")
     widths = as_real_array("widths", widths, ndim=1)
@@ -810,18 +810,18 @@ def draw_norm_attainment(axes, kernel=None, widths=(1.0, 0.3, 0.1, 0.03, 0.01), 
     for i, eps in enumerate(widths[: max(0, int(show))]):
         ax_x.plot(s, mollified_sign(kernel, s, float(eps), horizon=t), color=CYCLE[(i + 1) % len(CYCLE)],
                   ls=LINESTYLES[(i + 1) % len(LINESTYLES)], lw=1.8,
-                  label=rf"input $x_\varepsilon(t-s)$, $\varepsilon={eps:g}$")
+                  label=rf"input $x_\varsigma(t-s)$, $\varsigma={eps:g}$")
     ax_x.set_xlabel("lag $s$")
     ax_x.set_ylabel("value")
     ax_x.set_ylim(-1.25, 1.25)
     ax_x.set_xlim(0.0, min(t, 12.0))
     _legend_above(ax_x)
     pos = widths > 0
-    ax_v.semilogx(widths[pos], values[pos], "o-", color=COLORS["vermillion"], label=r"output $H_t(x_\varepsilon)$")
+    ax_v.semilogx(widths[pos], values[pos], "o-", color=COLORS["vermillion"], label=r"output $H_t(x_\varsigma)$")
     ax_v.axhline(l1, color=COLORS["blue"], ls="--", label=r"norm $\|\rho\|_{L^1}$")
     step_out = float(kernel.step_response(t))
     ax_v.axhline(step_out, color=COLORS["green"], ls=":", lw=1.8, label=r"step input: $\int_0^t\rho$")
-    ax_v.set_xlabel(r"mollifier width $\varepsilon$")
+    ax_v.set_xlabel(r"mollifier width $\varsigma$")
     ax_v.set_ylabel(r"output at $t$, $\|x\|_\infty\leq 1$")
     _legend_above(ax_v)
     return values
