@@ -1,11 +1,13 @@
-"""Tests of lrnn.reparam against independent references (finite differences, closed forms, lrnn.training.train,
-a closed-form Hessian, simulation of the LRU recurrence)."""
+"""Tests of lrnn.reparam against independent references: finite differences, closed forms, lrnn.training.train
+(a separate loop), torch autograd with torch.optim (GD and Adam on the reparameterised closed-form loss), a
+closed-form Hessian, simulation of the LRU recurrence, the HiPPO-LegS definition."""
 
 import numpy as np
 import pytest
 from scipy import signal
 
 from lrnn import LinearRNN, kernels, reparam, training
+from lrnn.plots import beyond as beyond_plots
 
 V = np.array([-3.0, -0.7, 0.4, 2.5])
 
@@ -43,7 +45,7 @@ def test_gradient_weight_ratio():
 
 
 def test_direct_training_equals_lrnn_train():
-    """With f(v) = v the reparameterised GD is exactly lrnn.train (an independent implementation)."""
+    """With f(v) = v the reparameterised GD gives the iterates of lrnn.train (a separate loop and loss code)."""
     target = kernels.Exponential(1.0) + kernels.Delayed(3.0)
     init = LinearRNN.diagonal([0.5, 2.0], [0.3, 0.1])
     ours = reparam.train_reparameterised(target, init, "direct", 200, 0.05)
@@ -152,24 +154,166 @@ def test_bad_input():
         reparam.lru_normalisation([0.1 + 1j])
 
 
-def test_train_reparam_hook_matches_the_reparam_module_and_direct_training():
-    """lrnn.train(..., reparam=...) delegates to reparam.train_reparameterised; "direct" is plain training."""
-    import numpy as np
-
+def test_train_reparam_hook_matches_plain_training_and_rejects_freeze():
+    """lrnn.train(..., reparam="direct") gives the losses of plain training (a separate loop in lrnn.training)."""
     import lrnn
-    from lrnn import kernels
-    from lrnn import reparam as rp
 
     target = kernels.Exponential(0.5) + kernels.Delayed(3.0, weight=0.5)
     init = lrnn.LinearRNN.diagonal([1.0, 2.0], [0.3, 0.1])
     plain = lrnn.train(target, init, 40, 0.05)
     direct = lrnn.train(target, init, 40, 0.05, reparam="direct")
     assert np.allclose(plain.loss, direct.loss, rtol=1e-12) and direct.reparam == "direct"
-    via_train = lrnn.train(target, init, 40, 0.05, optimizer="adam", reparam="softplus")
-    ref = rp.train_reparameterised(target, init, rp.parameterisation("softplus"), 40, 0.05, "adam")
-    assert np.array_equal(via_train.loss, ref.loss) and np.array_equal(via_train.free, ref.free)
-    assert np.all(via_train.rates[np.isfinite(via_train.rates)] > 0)
-    import pytest
-
+    soft = lrnn.train(target, init, 40, 0.05, optimizer="adam", reparam="softplus")
+    assert soft.reparam == "softplus" and np.all(soft.rates[np.isfinite(soft.rates)] > 0)
     with pytest.raises(ValueError, match="freeze cannot be combined with reparam"):
         lrnn.train(target, init, 5, 0.05, freeze=[0], reparam="exp")
+
+
+def _torch_reference(target_rates, target_weights, r0, a0, name, steps, lr, optimizer, a_best=1.0, b_best=0.1):
+    """Independent reference: the closed-form loss written in torch, autograd, torch.optim.SGD / Adam."""
+    import torch
+
+    kap = torch.tensor(target_rates, dtype=torch.float64)
+    c = torch.tensor(target_weights, dtype=torch.float64)
+    norm2 = (c[:, None] * c[None, :] / (kap[:, None] + kap[None, :])).sum()
+    forward = {"direct": lambda v: v, "exp": torch.exp, "softplus": torch.nn.functional.softplus,
+               "best": lambda v: 1.0 / (a_best * v**2 + b_best)}[name]
+    inverse = {"direct": lambda r: r, "exp": np.log, "softplus": lambda r: np.log(np.expm1(r)),
+               "best": lambda r: np.sqrt((1 / r - b_best) / a_best)}[name]
+    v = torch.tensor(inverse(np.asarray(r0, float)), dtype=torch.float64, requires_grad=True)
+    a = torch.tensor(np.asarray(a0, float), dtype=torch.float64, requires_grad=True)
+    opt = (torch.optim.SGD([v, a], lr=lr) if optimizer == "gd"
+           else torch.optim.Adam([v, a], lr=lr, betas=(0.9, 0.999), eps=1e-8))
+    losses = []
+    for k in range(steps + 1):
+        opt.zero_grad()
+        lam = forward(v)
+        J = 0.5 * (norm2 - 2 * (a[:, None] * c[None, :] / (lam[:, None] + kap[None, :])).sum()
+                   + (a[:, None] * a[None, :] / (lam[:, None] + lam[None, :])).sum())
+        losses.append(J.item())
+        if k < steps:
+            J.backward()
+            opt.step()
+    return np.array(losses)
+
+
+@pytest.mark.parametrize("name", reparam.NAMES)
+@pytest.mark.parametrize("optimizer", ["gd", "adam"])
+def test_training_against_torch_autograd(name, optimizer):
+    kap, c = np.array([0.05, 0.4, 2.0]), np.array([0.3, 0.5, 0.8])
+    target = kernels.ExponentialSum(kap, c)
+    r0, a0 = np.array([0.2, 1.0]), np.array([0.4, 0.2])
+    lr = 0.02 if optimizer == "gd" else 0.01
+    ours = reparam.train_reparameterised(target, lrnn_diag(r0, a0), name, 150, lr, optimizer)
+    ref = _torch_reference(kap, c, r0, a0, name, 150, lr, optimizer)
+    assert ours.stable
+    assert np.allclose(ours.loss, ref, rtol=1e-9, atol=1e-14)
+
+
+def lrnn_diag(r, a):
+    return LinearRNN.diagonal(r, a)
+
+
+def test_batched_runs_equal_single_runs_and_stops_do_not_leak():
+    """Runs trained together equal the same runs trained alone, including runs that stop in the batch."""
+    target = kernels.ExponentialSum(np.geomspace(0.02, 2, 6), 0.5 * np.sqrt(np.geomspace(0.02, 2, 6)))
+    init = LinearRNN.diagonal([0.1, 0.5, 2.0], [0.3, 0.3, 0.3])
+    names, lrs = ["direct", "exp", "best", "direct", "softplus"], [0.3, 0.3, 1.0, 0.005, 0.03]
+    for optimizer in ("gd", "adam"):
+        batch = reparam.train_reparameterised_many(target, init, names, lrs, 300, optimizer)
+        for run, n, lr in zip(batch, names, lrs):
+            alone = reparam.train_reparameterised(target, init, n, 300, lr, optimizer)
+            assert run.stopped_at == alone.stopped_at and run.reason == alone.reason
+            fin = np.isfinite(alone.loss)
+            assert np.array_equal(fin, np.isfinite(run.loss))
+            assert np.allclose(run.loss[fin], alone.loss[fin], rtol=1e-12)
+            assert run.param.name == n and run.lr == lr
+    assert batch[0].stopped_at == 1 and batch[0].reason == "crossed"
+
+
+def test_best_started_at_its_largest_rate_still_moves():
+    """At v = 0, f'(0) = 0: a unit started there would never move. The floor of the initial v fixes that."""
+    target = kernels.Exponential(1.0)
+    init = LinearRNN.diagonal([10.0], [0.5])          # rate 1/b0 = 10: v = f^{-1}(10) = 0
+    p = reparam.parameterisation("best")
+    assert p.inverse(np.array([10.0]))[0] == 0.0
+    assert p.initial(np.array([10.0]))[0] == pytest.approx(1e-3)
+    run = reparam.train_reparameterised(target, init, p, 3000, 0.05)
+    assert run.free[0, 0] == pytest.approx(1e-3) and run.rates[-1, 0] == pytest.approx(1.0, rel=1e-6)
+    # the same map without the floor: the rate never leaves 1/b0
+    stuck = reparam.Parameterisation("best", p.forward, p.derivative, p.inverse, stable=True,
+                                     max_rate=p.max_rate, v_floor=0.0)
+    run0 = reparam.train_reparameterised(target, init, stuck, 3000, 0.05)
+    assert np.all(run0.rates[:, 0] == 10.0) and run0.loss[-1] > 0.1 * run0.loss[0]
+    # lrnn.train(..., reparam=...) goes through the same initialisation
+    import lrnn
+
+    via_train = lrnn.train(target, init, 3000, 0.05, reparam="best")
+    assert via_train.rates[-1, 0] == pytest.approx(1.0, rel=1e-6)
+
+
+def test_best_constants_new_and_former_names():
+    p = reparam.parameterisation("best", a0=2.0, b0=0.5)
+    q = reparam.parameterisation("best", alpha=2.0, beta=0.5)
+    v = np.linspace(-3, 3, 7)
+    assert np.allclose(p.forward(v), 1 / (2 * v**2 + 0.5)) and np.allclose(q.forward(v), p.forward(v))
+    assert p.max_rate == 2.0
+    with pytest.raises(TypeError, match="a0"):
+        reparam.parameterisation("best", a0=2.0, alpha=2.0)
+    with pytest.raises(ValueError, match="b0"):
+        reparam.parameterisation("best", b0=0.0)
+
+
+def test_hippo_legs_definition_and_normal_plus_rank_one():
+    n = 12
+    A, P = reparam.hippo_legs(n)
+    ref = np.zeros((n, n))
+    for j in range(n):
+        for k in range(n):
+            if j > k:
+                ref[j, k] = -np.sqrt((2 * j + 1) * (2 * k + 1))
+            elif j == k:
+                ref[j, k] = -(j + 1)
+    assert np.allclose(A, ref, rtol=1e-15, atol=0)
+    assert np.allclose(np.sort(np.linalg.eigvals(A).real), -np.arange(n, 0, -1))
+    S = A + np.outer(P, P) + 0.5 * np.eye(n)
+    assert np.allclose(S, -S.T, atol=1e-12)
+    with pytest.raises(ValueError, match="n"):
+        reparam.hippo_legs(0)
+
+
+def test_bad_input_batched_training():
+    t, m = kernels.Exponential(1.0), LinearRNN.diagonal([1.0], [1.0])
+    with pytest.raises(TypeError, match="params"):
+        reparam.train_reparameterised_many(t, m, "exp", [0.1], 1)
+    with pytest.raises(ValueError, match="same"):
+        reparam.train_reparameterised_many(t, m, ["exp", "best"], [0.1], 1)
+    with pytest.raises(ValueError, match="lrs"):
+        reparam.train_reparameterised_many(t, m, ["exp"], [-0.1], 1)
+    with pytest.raises(TypeError, match="params"):
+        reparam.train_reparameterised_many(t, m, [3], [0.1], 1)
+
+
+def test_loss_curve_thinning_keeps_the_band_of_an_oscillating_loss():
+    k = np.arange(20001)
+    loss = 1.0 / (1 + k) + 0.5 * (k % 2) * (k > 1000)        # a smooth decay, then a fast oscillation
+    run = reparam.ReparamRun(loss, None, None, None, None, 0.1, "gd")
+    x, y = beyond_plots.loss_curve(run)
+    assert x.size < 700 and x[0] == 1 and x[-1] == 20001 and y[-1] == loss[-1]
+    assert np.all(np.diff(x) > 0)
+    last_decade = y[x > 2001]
+    assert (last_decade > 0.5).any() and (last_decade < 1e-3).any()   # both edges of the band are drawn
+    assert np.allclose(y, loss[x - 1])                       # every drawn point is a true point
+
+
+def test_ssm_fit_against_blaschke_formula():
+    """The extended-precision fixed-rate fit of the SSM figures against the Blaschke-product formula."""
+    from lrnn import rates
+
+    target = kernels.PowerLaw(0.5)
+    for scheme in ("s4d-real", "lru", "geometric"):
+        mu = reparam.ssm_eigenvalues(scheme, 16)
+        r = np.unique(np.round(-mu.real, 14))
+        model, err = beyond_plots.ssm_fit(target, r)
+        assert err == pytest.approx(rates.best_error(target, r), rel=1e-8)
+        assert err == pytest.approx(__import__("lrnn").distance(target, model) / target.norm(), rel=1e-4)

@@ -1,8 +1,10 @@
 """Figures of the "beyond the paper" chapter: memory functions, perturbation errors,
-reparameterised training and SSM initialisations.
+stable reparameterisations, reparameterised training and SSM initialisations.
 
 Each function computes what it shows from :mod:`lrnn.memory`, :mod:`lrnn.reparam`
-and :mod:`lrnn.nonlinear`; :mod:`lrnn.widgets.beyond` wraps them.
+and :mod:`lrnn.nonlinear`; :mod:`lrnn.widgets.beyond` wraps the ``draw_*`` functions
+and updates their artists in place. Two functions draw diagrams (pictures of ideas
+rather than of data): :func:`reparam_map_figure` and :func:`ssm_layer_diagram`.
 """
 
 from __future__ import annotations
@@ -14,104 +16,183 @@ from .. import reparam as rp
 from .._validation import as_real_array, as_real_scalar
 from ..approximation import fit
 from ..distance import distance
-from ._style import COLORS, CYCLE, LINESTYLES, new_figure
+from ._style import COLORS, CYCLE, LINESTYLES, fast_mode, new_figure
 
 __all__ = ["draw_memory_functions", "memory_figure", "perturbation_curves", "draw_perturbation",
-           "perturbation_figure", "perturbation_scrubber", "draw_reparam_runs", "reparam_figure",
-           "reparam_scrubber", "ratio_figure", "draw_ssm_init", "ssm_figure"]
+           "perturbation_figure", "perturbation_scrubber", "reparam_runs", "draw_reparam_runs", "reparam_figure",
+           "reparam_scrubber", "ratio_figure", "reparam_map_figure", "draw_ssm_init", "ssm_figure",
+           "ssm_layer_diagram", "ssm_fit", "loss_curve", "log_ticks", "PARAM_STYLES", "SCRUBBER_LEARNING_RATES"]
+
+#: Learning rates of the reparameterisation scrubber (its frames).
+SCRUBBER_LEARNING_RATES = (0.003, 0.005, 0.01, 0.03, 0.1, 0.3)
+#: Colour and line style of each parameterisation, the same in every figure and widget.
+PARAM_STYLES = {name: (CYCLE[i], LINESTYLES[i]) for i, name in enumerate(rp.NAMES)}
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _power_of_ten(x, _pos=None) -> str:
+    """Tick label ``10ⁿ`` in plain Unicode text for exact powers of ten ("" otherwise)."""
+    if not (np.isfinite(x) and x > 0):
+        return ""
+    n = np.log10(x)
+    if abs(n - round(n)) > 1e-9:
+        return ""
+    n = int(round(n))
+    return {0: "1", 1: "10"}.get(n, "10" + str(n).translate(_SUPERSCRIPT))
+
+
+def log_ticks(ax, axis: str = "both") -> None:
+    """Label the decades of log axes as ``10ⁿ`` in plain text, with unlabelled minor ticks at 2 and 5 only.
+
+    Plain text instead of mathtext, and fewer minor ticks, make the layout several times cheaper; every log
+    axis of this module uses it, so that scrubbers and widgets, which draw many frames, render quickly.
+    """
+    from matplotlib import ticker
+
+    for name in ("x", "y") if axis == "both" else (axis,):
+        a = ax.xaxis if name == "x" else ax.yaxis
+        if a.get_scale() == "log":
+            a.set_major_formatter(ticker.FuncFormatter(_power_of_ten))
+            a.set_minor_locator(ticker.LogLocator(base=10.0, subs=(2.0, 5.0), numticks=12))
+            a.set_minor_formatter(ticker.NullFormatter())
+
+
+def _top_legend(fig, handles, labels, ncol: int) -> None:
+    """One legend for the whole figure, above the panels (it never covers data)."""
+    fig.legend(handles, labels, loc="outside upper center", ncol=ncol, frameon=False)
 
 
 # ----------------------------------------------------------------------------- memory functions
 def draw_memory_functions(axes, kernels_: dict, net, t, amplitudes=(0.1, 1.0, 3.0)) -> dict:
     r"""Left: :math:`|\rho(t)|` (lines) and the memory function from step responses (markers) of linear kernels.
-    Right: the memory function of a :class:`~lrnn.nonlinear.TanhRNN` for each step amplitude, with the
-    asymptote :math:`e^{-st}` of its linearisation (:math:`s` = minus the spectral abscissa of :math:`W`).
+    Right: the memory function of a :class:`~lrnn.nonlinear.TanhRNN` for each step height, with the
+    asymptote :math:`\propto e^{\operatorname{sa}(W)t}` of its linearisation.
 
-    Returns ``{"tanh": {amplitude: M(t)}, "abscissa": float}``.
+    Returns ``{"tanh": {height: M(t)}, "abscissa": sa(W), "linear": {label: (M, |ρ|) at the markers}}``.
     """
     t = as_real_array("t", t, ndim=1)
     ax_l, ax_r = axes
+    out = {"tanh": {}, "linear": {}}
+    tm = t[::8]
     for i, (label, k) in enumerate(kernels_.items()):
-        ax_l.semilogy(t, np.abs(k(t)), color=CYCLE[i], ls=LINESTYLES[i], lw=2, label=rf"$|\rho(t)|$: {label}")
-        ax_l.semilogy(t[::8], mem.memory_function(k, t[::8]), "o", color=CYCLE[i], ms=4,
-                      label=r"$\mathcal{M}(t)$ from step responses")
+        ax_l.semilogy(t, np.abs(k(t)), color=CYCLE[i], ls=LINESTYLES[i], label=rf"$|\rho(t)|$, {label}")
+        M = mem.memory_function(k, tm)
+        out["linear"][label] = (M, np.abs(k(tm)))
+        ax_l.semilogy(tm, M, "o", color=CYCLE[i], mfc="none",
+                      label=r"$\mathcal{M}(t)$ from step responses" if i == 0 else None)
+    log_ticks(ax_l)
     ax_l.set_xlabel("time $t$")
     ax_l.set_ylabel("memory")
-    ax_l.legend(fontsize=7, loc="lower left")
-    out = {"tanh": {}}
+    ax_l.set_title("linear functionals")
+    ax_l.legend(loc="upper right")
     for i, x in enumerate(amplitudes):
         M = mem.memory_function(net, t, [x])
         out["tanh"][x] = M
-        ax_r.semilogy(t, M, color=CYCLE[i], ls=LINESTYLES[i], lw=2, label=f"step height $x={x:g}$")
-    s = -float(np.max(np.linalg.eigvals(net.W).real))
-    out["abscissa"] = -s
+        ax_r.semilogy(t, M, color=CYCLE[i], ls=LINESTYLES[i], label=f"step height {x:g}")
+    sa = float(np.max(np.linalg.eigvals(net.W).real))
+    out["abscissa"] = sa
     M1 = out["tanh"][amplitudes[len(amplitudes) // 2]]
-    anchor = M1[-1] * np.exp(s * t[-1])
-    ax_r.semilogy(t, anchor * np.exp(-s * t), color=COLORS["black"], ls=":", lw=1.2,
-                  label=rf"$\propto e^{{-{s:.3g}\,t}}$ (linearisation)")
+    anchor = M1[-1] * np.exp(-sa * t[-1])
+    ax_r.semilogy(t, anchor * np.exp(sa * t), color=COLORS["black"], ls=":", lw=1.2,
+                  label=rf"$\propto e^{{{sa:.3g}\,t}}$, $\operatorname{{sa}}(W)={sa:.3g}$")
+    log_ticks(ax_r)
     ax_r.set_xlabel("time $t$")
-    ax_r.set_ylabel(r"$|\frac{d}{dt}\hat H_t(x\mathbf{1})|/|x|$")
-    ax_r.legend(fontsize=7, loc="lower left")
+    ax_r.set_ylabel(r"$\mathcal{M}(t)$")
+    ax_r.set_title("trained tanh RNN")
+    ax_r.legend(loc="lower left")
     return out
 
 
 def memory_figure(kernels_: dict, net, *, t_max: float = 20.0, amplitudes=(0.1, 1.0, 3.0)):
     """The static figure of :func:`draw_memory_functions`. Returns ``(figure, data)``."""
     t = np.linspace(0.0, as_real_scalar("t_max", t_max, positive=True), 161)
-    fig, axes = new_figure(2, 1, width=4.4, height=3.3)
+    fig, axes = new_figure(2, 1, width=3.4, height=3.1)
     data = draw_memory_functions(axes, kernels_, net, t, amplitudes)
     return fig, data
 
 
 # ----------------------------------------------------------------------------- perturbation error
-def perturbation_curves(target, widths, betas, *, n_samples: int = 32) -> dict:
-    r"""Fit width-m models (free rates, :func:`lrnn.fit`) and compute :math:`E_m(\beta)` for each width.
+def perturbation_curves(target, widths, deltas, *, n_samples: int = 32) -> dict:
+    r"""Fit width-m models (free rates, :func:`lrnn.fit`) and compute :math:`E_m(\delta)` for each width.
 
-    Returns ``{m: {"E": E_m(betas), "min_rate": min r_i, "error": relative L² error at β=0}}``.
+    Returns ``{m: {"E": E_m(deltas), "min_rate": λ_min, "error": relative L² error at δ = 0}}``.
     """
-    betas = as_real_array("betas", betas, ndim=1)
+    deltas = as_real_array("deltas", deltas, ndim=1)
     out = {}
     for m in widths:
         model = fit(target, int(m))
         r = -np.diag(np.asarray(model.W))
-        out[int(m)] = {"E": mem.perturbation_error(target, model, betas, n_samples=n_samples),
-                       "min_rate": float(r.min()),
-                       "error": float(distance(target, model, 2) / target.norm(2))}
+        with np.errstate(over="ignore"):    # the half-line quadrature evaluates the kernels at t = inf
+            error = float(distance(target, model, 2) / target.norm(2))
+        out[int(m)] = {"E": mem.perturbation_error(target, model, deltas, n_samples=n_samples),
+                       "min_rate": float(r.min()), "error": error}
     return out
 
 
-def draw_perturbation(ax, betas, curves: dict, *, title: str = "", beta_marker: float | None = None) -> None:
-    r""":math:`E_m(\beta)` against :math:`\beta` (log–log), one curve per width; ``inf`` drawn as a jump to the top."""
-    betas = as_real_array("betas", betas, ndim=1)
-    top = 1.0
+_E_FLOOR, _E_TOP = 1e-9, 1.0
+
+
+def draw_perturbation(ax, deltas, curves: dict, *, title: str = "", delta_marker: float | None = None,
+                      legend: bool = True, beta_marker: float | None = None) -> dict:
+    r""":math:`E_m(\delta)` against :math:`\delta` (log–log), one curve per width; an unstable model is drawn at the top.
+
+    Thin vertical lines mark :math:`\delta=\lambda_{\min}(m)` when it lies in the range. Returns the artists
+    ``{"curves": {m: Line2D}, "thresholds": {m: Line2D}, "marker": Line2D}`` for in-place updates
+    (``beta_marker`` is the former name of ``delta_marker``).
+    """
+    deltas = as_real_array("deltas", deltas, ndim=1)
+    if delta_marker is None:
+        delta_marker = beta_marker
+    artists = {"curves": {}, "thresholds": {}}
     for i, (m, c) in enumerate(sorted(curves.items())):
-        E = np.where(np.isfinite(c["E"]), c["E"], top)
-        ax.loglog(betas, np.clip(E, 1e-9, top), color=CYCLE[i % len(CYCLE)], ls=LINESTYLES[i % 7], lw=1.8,
-                  label=f"$m={m}$")
-        if np.isfinite(c["min_rate"]) and c["min_rate"] < betas[-1]:
-            ax.axvline(c["min_rate"], color=CYCLE[i % len(CYCLE)], lw=0.6, alpha=0.6)
-    if beta_marker is not None:
-        ax.axvline(beta_marker, color=COLORS["black"], ls=":", lw=1)
-    ax.set_ylim(1e-9, 2 * top)
-    ax.set_xlabel(r"perturbation size $\beta$")
-    ax.set_ylabel(r"$E_m(\beta)$ (relative $L^2$; top = unstable)")
-    ax.set_title(title, fontsize=9)
-    ax.legend(fontsize=7, loc="lower right", ncol=2)
+        color, ls = CYCLE[i % len(CYCLE)], LINESTYLES[i % len(LINESTYLES)]
+        E = np.where(np.isfinite(c["E"]), c["E"], _E_TOP)
+        artists["curves"][m], = ax.loglog(deltas, np.clip(E, _E_FLOOR, _E_TOP), color=color, ls=ls,
+                                          label=f"$m={m}$")
+        x = c["min_rate"] if np.isfinite(c["min_rate"]) and c["min_rate"] < deltas[-1] else np.nan
+        artists["thresholds"][m] = ax.axvline(x if np.isfinite(x) else deltas[0], color=color, lw=0.7,
+                                              alpha=0.7 if np.isfinite(x) else 0.0)
+    artists["marker"] = ax.axvline(delta_marker if delta_marker is not None else deltas[0], color=COLORS["black"],
+                                   ls=":", lw=1.2, alpha=1.0 if delta_marker is not None else 0.0)
+    log_ticks(ax)
+    ax.set_xlim(deltas[0], deltas[-1])
+    ax.set_ylim(_E_FLOOR, 2 * _E_TOP)
+    ax.set_xlabel(r"perturbation size $\delta$")
+    ax.set_ylabel(r"$E_m(\delta)$, relative $L^2$")
+    ax.set_title(title)
+    if legend:
+        ax.legend(loc="lower right", ncol=2)
+    return artists
 
 
-def perturbation_figure(targets: dict, widths=(2, 4, 6, 8), betas=None):
-    """Two panels of :func:`draw_perturbation` (e.g. exponential versus power-law memory). Returns ``(figure, data)``."""
-    betas = np.geomspace(1e-6, 0.5, 60) if betas is None else as_real_array("betas", betas, ndim=1)
-    fig, axes = new_figure(len(targets), 1, width=4.4, height=3.4)
+def perturbation_figure(targets: dict, widths=(2, 4, 6, 8), deltas=None, *, betas=None):
+    """Two panels of :func:`draw_perturbation` (e.g. exponential versus power-law memory), one shared legend.
+
+    Returns ``(figure, data)`` with ``data[label]`` from :func:`perturbation_curves`
+    (``betas`` is the former name of ``deltas``).
+    """
+    if deltas is None:
+        deltas = betas
+    deltas = np.geomspace(1e-6, 0.5, 60) if deltas is None else as_real_array("deltas", deltas, ndim=1)
+    fig, axes = new_figure(len(targets), 1, width=3.4, height=3.0, sharey=True)
     data = {}
     for ax, (label, target) in zip(np.atleast_1d(axes), targets.items()):
-        data[label] = perturbation_curves(target, widths, betas)
-        draw_perturbation(ax, betas, data[label], title=label)
+        data[label] = perturbation_curves(target, widths, deltas)
+        draw_perturbation(ax, deltas, data[label], title=label, legend=False)
+    ax0 = np.atleast_1d(axes)[0]
+    _top_legend(fig, *ax0.get_legend_handles_labels(), ncol=len(widths))
+    for ax in np.atleast_1d(axes)[1:]:
+        ax.set_ylabel("")
     return fig, data
 
 
-def perturbation_scrubber(data: dict, betas):
-    """Scrubber over the width: frame k shows the curves of the first k widths (precomputed ``data``)."""
+def perturbation_scrubber(data: dict, deltas):
+    r"""Kernel-free scrubber over the width: frame k shows :math:`E_m(\delta)` of the first k widths.
+
+    ``data`` is the output of :func:`perturbation_figure` (two targets); the axes are fixed across frames.
+    """
     import matplotlib.pyplot as plt
 
     from ._scrubber import scrubber
@@ -121,109 +202,318 @@ def perturbation_scrubber(data: dict, betas):
     was = plt.isinteractive()
 
     def draw(axes, k):
-        for ax, lab in zip(np.atleast_1d(axes), labels):
-            draw_perturbation(ax, betas, {m: data[lab][m] for m in widths[:k]}, title=lab)
+        for i, (ax, lab) in enumerate(zip(np.atleast_1d(axes), labels)):
+            draw_perturbation(ax, deltas, {m: data[lab][m] for m in widths[:k]}, title=lab,
+                              legend=(i == len(labels) - 1))
+            if i:
+                ax.set_ylabel("")
 
-    html = scrubber(draw, list(range(1, len(widths) + 1)), ncols=len(labels), width=4.4, height=3.4,
-                    alt="Perturbation error against perturbation size for fits of growing width, exponential versus "
-                        "power-law memory; for the power law the curves jump at zero as the width grows.")
+    html = scrubber(draw, list(range(1, len(widths) + 1)), ncols=len(labels), width=3.4, height=3.0,
+                    alt="Perturbation error E_m(δ) against the perturbation size δ, log-log, for best fits of "
+                        "growing width m, one width added per frame. Left, exponentially decaying memory: the "
+                        "curves rise smoothly from zero and coincide for moderate δ. Right, power-law memory: "
+                        "each curve jumps to the top (unstable) at δ = λ_min(m), and the jump moves towards "
+                        "δ = 0 as m grows.")
     if was:
         plt.ion()
     return html
 
 
+# ----------------------------------------------------------------------------- reparameterisation maps
+def reparam_map_figure(*, a0: float = 1.0, b0: float = 0.1, v_range: tuple[float, float] = (-4.0, 4.0)):
+    r"""Diagram: the four maps :math:`v\mapsto\lambda=f(v)` with the stability boundary :math:`\lambda=0`.
+
+    Rates below the boundary (eigenvalue :math:`-\lambda\ge0`) are unstable; ``direct`` crosses it at
+    :math:`v=0`, ``exp`` and ``softplus`` approach it only as :math:`v\to-\infty`, and ``best`` stays in
+    :math:`(0,1/b_0]` and approaches it as :math:`|v|\to\infty`. Returns the figure.
+    """
+    lo, hi = (as_real_scalar("v_range", x) for x in v_range)
+    v = np.linspace(lo, hi, 801)
+    fig, ax = new_figure(1, 1, width=6.4, height=3.4)
+    top = 1.15 / b0
+    ax.axhspan(-1.6, 0.0, color=COLORS["vermillion"], alpha=0.10, lw=0)
+    ax.axhline(0.0, color=COLORS["vermillion"], lw=1.2)
+    ax.text(lo + 0.15, -0.8, r"unstable: $\lambda\leq0$ (eigenvalue $-\lambda\geq0$)", color=COLORS["vermillion"],
+            va="center")
+    for name in rp.NAMES:
+        p = rp.parameterisation(name, a0=a0, b0=b0)
+        color, ls = PARAM_STYLES[name]
+        ax.plot(v, p.forward(v), color=color, ls=ls, lw=2, label=name)
+    ax.axhline(1.0 / b0, color=PARAM_STYLES["best"][0], lw=0.8, ls=":")
+    ax.annotate(rf"best: $\lambda\leq1/b_0={1 / b0:g}$, reached at $v=0$ where $f'(0)=0$", xy=(0.0, 1.0 / b0),
+                xytext=(lo + 0.15, 0.93 * top), color=PARAM_STYLES["best"][0], va="center",
+                arrowprops=dict(arrowstyle="->", color=PARAM_STYLES["best"][0], lw=0.8))
+    ax.annotate("direct crosses the boundary", xy=(0.0, 0.0), xytext=(0.45, -0.8), va="center",
+                color=PARAM_STYLES["direct"][0], arrowprops=dict(arrowstyle="->", color=PARAM_STYLES["direct"][0],
+                                                              lw=0.8))
+    ax.text(lo + 0.15, 0.6 * top, "long memory, $\\lambda\\to0^+$:\nexp, softplus as $v\\to-\\infty$,\n"
+            "best as $|v|\\to\\infty$", color="0.25", va="center")
+    ax.set_xlim(lo, hi)
+    ax.set_ylim(-1.6, top)
+    ax.set_xlabel(r"free variable $v$")
+    ax.set_ylabel(r"rate $\lambda=f(v)$")
+    ax.legend(loc="center right")
+    return fig
+
+
+def ratio_figure(rates=None, *, a0: float = 1.0, b0: float = 0.1, alpha: float | None = None,
+                 beta: float | None = None):
+    r"""The gradient-to-weight ratio :math:`|f'(v)|/(f(v)^2|v|)` against the rate :math:`\lambda=f(v)`.
+
+    ``alpha``, ``beta`` are the former names of ``a0``, ``b0``.
+    """
+    a0 = a0 if alpha is None else alpha
+    b0 = b0 if beta is None else beta
+    r = np.geomspace(1e-3, 5.0, 200) if rates is None else as_real_array("rates", rates, ndim=1)
+    fig, ax = new_figure(1, 1, width=5.0, height=3.3)
+    for name in rp.NAMES:
+        p = rp.parameterisation(name, a0=a0, b0=b0)
+        ok = (r < p.max_rate) & (np.abs(p.inverse(np.minimum(r, p.max_rate))) > 1e-12)
+        v = p.inverse(r[ok])
+        color, ls = PARAM_STYLES[name]
+        ax.loglog(r[ok], rp.gradient_weight_ratio(p, v), color=color, ls=ls, lw=2, label=name)
+    log_ticks(ax)
+    ax.set_xlabel(r"rate $\lambda=f(v)$ (eigenvalue $-\lambda$)")
+    ax.set_ylabel(r"$|f'(v)|\,/\,(f(v)^2|v|)$")
+    ax.legend(loc="upper right")
+    return fig
+
+
 # ----------------------------------------------------------------------------- reparameterised training
-def draw_reparam_runs(ax, target, init, lr: float, steps: int, names=rp.NAMES, optimizer: str = "gd") -> dict:
-    """Loss against step for each parameterisation at one learning rate. Returns ``{name: ReparamRun}``."""
-    runs = {}
-    for i, name in enumerate(names):
-        run = rp.train_reparameterised(target, init, name, steps, lr, optimizer)
-        runs[name] = run
-        ok = np.isfinite(run.loss)
-        k = np.arange(run.loss.size)[ok]
-        lab = name if run.stable else f"{name}: stopped at step {run.stopped_at} ({run.reason})"
-        ax.loglog(k + 1, run.loss[ok], color=CYCLE[i], ls=LINESTYLES[i], lw=2, label=lab,
-                  marker="x" if not run.stable else None, markevery=[-1] if not run.stable else None)
+def reparam_runs(target, init, lrs, steps: int = 2000, names=rp.NAMES, optimizer: str = "gd") -> dict:
+    """Every (learning rate, parameterisation) run at once (:func:`lrnn.reparam.train_reparameterised_many`).
+
+    Returns ``{lr: {name: ReparamRun}}``.
+    """
+    lrs = [float(x) for x in lrs]
+    names = list(names)
+    params = {n: rp.parameterisation(n) for n in names}
+    runs = rp.train_reparameterised_many(target, init, [params[n] for _ in lrs for n in names],
+                                         [lr for lr in lrs for _ in names], steps, optimizer)
+    out, k = {}, 0
+    for lr in lrs:
+        out[lr] = {}
+        for n in names:
+            out[lr][n] = runs[k]
+            k += 1
+    return out
+
+
+def loss_curve(run, max_bins: int = 300):
+    """``(k + 1, J_k)`` over the steps k before the run stopped, thinned for log-log plots of a :class:`ReparamRun`.
+
+    The steps are grouped into at most ``max_bins`` log-spaced bins; each bin contributes its smallest and its
+    largest loss (in step order), so an oscillating loss keeps its full band while a smooth one is drawn with a
+    few hundred points. The last point is always the last finite loss.
+    """
+    ok = np.isfinite(run.loss)
+    J = run.loss[ok]
+    n = J.size
+    if n <= 2 * max_bins:
+        return np.arange(1, n + 1), J
+    edges = np.unique(np.round(np.geomspace(1, n + 1, max_bins + 1)).astype(int)) - 1
+    edges = edges[edges < n]
+    lo, hi = np.minimum.reduceat(J, edges), np.maximum.reduceat(J, edges)
+    i_lo = np.array([e + int(np.argmin(J[e:f])) for e, f in zip(edges, np.r_[edges[1:], n])])
+    i_hi = np.array([e + int(np.argmax(J[e:f])) for e, f in zip(edges, np.r_[edges[1:], n])])
+    first = np.minimum(i_lo, i_hi)
+    second = np.maximum(i_lo, i_hi)
+    k = np.column_stack([first, second]).ravel()
+    vals = np.column_stack([np.where(first == i_lo, lo, hi), np.where(first == i_lo, hi, lo)]).ravel()
+    k, idx = np.unique(k, return_index=True)
+    vals = vals[idx]
+    if k[-1] != n - 1:
+        k, vals = np.r_[k, n - 1], np.r_[vals, J[-1]]
+    return k + 1, vals
+
+
+def draw_reparam_runs(ax, target, init, lr: float, steps: int, names=rp.NAMES, optimizer: str = "gd", *,
+                      runs: dict | None = None, legend: bool = True, ylim: tuple[float, float] | None = None) -> dict:
+    """Loss against step for each parameterisation at one learning rate; a cross marks a run that stopped.
+
+    ``runs`` (``{name: ReparamRun}``) skips the training. Returns ``{name: ReparamRun}``.
+    """
+    if runs is None:
+        runs = reparam_runs(target, init, [lr], steps, names, optimizer)[float(lr)]
+    for name in names:
+        run = runs[name]
+        color, ls = PARAM_STYLES.get(name, (CYCLE[0], "-"))
+        k, J = loss_curve(run)
+        ax.loglog(k, J, color=color, ls=ls, label=name)
+        if not run.stable:
+            ax.plot(k[-1:], J[-1:], "x", color=color, ms=9, mew=2)
+    log_ticks(ax)
     ax.set_xlabel("step $k+1$")
     ax.set_ylabel(r"loss $J_k$")
-    ax.set_title(rf"{optimizer.upper()}, $\eta={lr:g}$", fontsize=9)
-    ax.legend(fontsize=7, loc="lower left")
+    ax.set_title(rf"{optimizer.upper()}, $\eta={lr:g}$")
+    if ylim is not None:
+        ax.set_ylim(*ylim)
+    if legend:
+        ax.legend(loc="lower left")
     return runs
 
 
-def reparam_figure(target, init, lrs=(0.01, 0.03, 0.3), steps: int = 2000):
-    """One panel of :func:`draw_reparam_runs` per learning rate. Returns ``(figure, {lr: runs})``."""
-    fig, axes = new_figure(len(lrs), 1, width=3.6, height=3.3, sharey=True)
-    data = {}
-    for ax, lr in zip(np.atleast_1d(axes), lrs):
-        data[lr] = draw_reparam_runs(ax, target, init, lr, steps)
+def _loss_range(data: dict) -> tuple[float, float]:
+    finite = np.concatenate([r.loss[np.isfinite(r.loss)] for runs in data.values() for r in runs.values()])
+    return 0.5 * float(finite.min()), 2.0 * float(finite.max())
+
+
+def reparam_figure(target, init, lrs=(0.005, 0.03, 0.3), steps: int = 2000, *, data: dict | None = None):
+    """One panel of :func:`draw_reparam_runs` per learning rate, one shared legend. Returns ``(figure, {lr: runs})``."""
+    data = reparam_runs(target, init, lrs, steps) if data is None else data
+    fig, axes = new_figure(len(lrs), 1, width=2.3, height=3.0, sharey=True)
+    ylim = _loss_range(data)
+    for i, (ax, lr) in enumerate(zip(np.atleast_1d(axes), lrs)):
+        draw_reparam_runs(ax, target, init, lr, steps, runs=data[float(lr)], legend=False, ylim=ylim)
+        if i:
+            ax.set_ylabel("")
+    handles, labels = np.atleast_1d(axes)[0].get_legend_handles_labels()
+    from matplotlib.lines import Line2D
+
+    handles.append(Line2D([], [], color="0.3", ls="none", marker="x", ms=8, mew=2))
+    labels.append("run stopped: a rate crossed 0")
+    _top_legend(fig, handles, labels, ncol=5)
     return fig, data
 
 
-def reparam_scrubber(target, init, lrs, steps: int = 2000):
-    """Scrubber over the learning rate (one frame of :func:`draw_reparam_runs` per value)."""
+def reparam_scrubber(target, init, lrs=None, steps: int = 2000, *, data: dict | None = None):
+    """Kernel-free scrubber over the learning rate: one frame of :func:`draw_reparam_runs` per value.
+
+    ``lrs`` defaults to :data:`SCRUBBER_LEARNING_RATES` (three of them under ``LRNN_FAST=1``); the axes are
+    fixed across frames. Runs already computed can be passed as ``data`` (``{lr: {name: run}}``).
+    """
     import matplotlib.pyplot as plt
 
     from ._scrubber import scrubber
 
+    if lrs is None:
+        lrs = SCRUBBER_LEARNING_RATES[::2] if fast_mode() else SCRUBBER_LEARNING_RATES
+    lrs = [float(x) for x in lrs]
+    have = data or {}
+    todo = [lr for lr in lrs if lr not in have]
+    runs = dict(have)
+    if todo:
+        runs.update(reparam_runs(target, init, todo, steps))
+    ylim = _loss_range({lr: runs[lr] for lr in lrs})
     was = plt.isinteractive()
-    html = scrubber(lambda ax, lr: draw_reparam_runs(ax, target, init, lr, steps), list(lrs), width=5.0,
-                    height=3.4, alt="Training curves of the four parameterisations at one learning rate per frame; "
-                                    "at large rates the direct parameterisation leaves the stable region.")
+    html = scrubber(lambda ax, lr: draw_reparam_runs(ax, target, init, lr, steps, runs=runs[lr], ylim=ylim), lrs,
+                    width=5.0, height=3.3,
+                    alt="Training loss against step (log-log) of gradient descent with the four parameterisations "
+                        "direct, exp, softplus and best, one learning rate per frame from small to large. At "
+                        "small rates all four decrease; from the middle rates on the direct run oscillates or "
+                        "stops with a cross when a rate crosses zero, while the stable maps keep training.")
     if was:
         plt.ion()
     return html
 
 
-def ratio_figure(rates=None, *, alpha: float = 1.0, beta: float = 0.1):
-    r"""The gradient-to-weight ratio :math:`|f'(v)|/(f(v)^2|v|)` against the rate :math:`r=f(v)`, per parameterisation."""
-    r = np.geomspace(1e-3, 5.0, 200) if rates is None else as_real_array("rates", rates, ndim=1)
-    fig, ax = new_figure(1, 1, width=5.0, height=3.4)
-    for i, name in enumerate(rp.NAMES):
-        p = rp.parameterisation(name, alpha=alpha, beta=beta)
-        ok = (r < p.max_rate) & (np.abs(p.inverse(np.minimum(r, p.max_rate))) > 1e-12)
-        v = p.inverse(r[ok])
-        ax.loglog(r[ok], rp.gradient_weight_ratio(p, v), color=CYCLE[i], ls=LINESTYLES[i], lw=2, label=name)
-    ax.set_xlabel(r"rate $r=f(v)$ (eigenvalue $\lambda=-r$)")
-    ax.set_ylabel(r"$|f'(v)|\,/\,(f(v)^2|v|)$")
-    ax.legend(fontsize=8)
-    return fig
-
-
 # ----------------------------------------------------------------------------- SSM initialisations
+def ssm_fit(target, rates):
+    r"""The best :math:`L^2` fit of ``target`` with the decay rates fixed at ``rates``, and its relative error.
+
+    The weights solve the Gram system in extended precision (:func:`lrnn.rates.exact_fit`): rates of SSM
+    initialisations lie close together, and the Gram matrix :math:`1/(\lambda_i+\lambda_j)` is then too badly
+    conditioned for double precision. Returns ``(LinearRNN, error)``.
+    """
+    from ..rates import exact_fit
+    from ..rnn import LinearRNN
+
+    rates = as_real_array("rates", rates, ndim=1)
+    weights, err = exact_fit(target, rates)
+    return LinearRNN.diagonal(rates, weights), float(err)
+
+
 def draw_ssm_init(axes, scheme: str, m: int, target) -> float:
     r"""Left: the discrete eigenvalues :math:`e^{\mu}` of an initialisation in the unit disk.
     Right: the target and the best :math:`L^2` fit with the (distinct) decay rates :math:`-\mathrm{Re}\,\mu`
-    as fixed exponents. Returns the relative :math:`L^2` error of that fit.
+    as fixed rates. Returns the relative :math:`L^2` error of that fit.
     """
     mu = rp.ssm_eigenvalues(scheme, m)
     lam = np.exp(mu)
     ax_d, ax_f = axes
     th = np.linspace(0, 2 * np.pi, 400)
     ax_d.plot(np.cos(th), np.sin(th), color="0.6", lw=1)
-    ax_d.plot(lam.real, lam.imag, "o", color=COLORS["blue"], ms=4)
+    ax_d.plot(lam.real, lam.imag, "o", color=COLORS["blue"])
     ax_d.set_aspect("equal")
     ax_d.set_xlim(-1.1, 1.1)
     ax_d.set_ylim(-1.1, 1.1)
     ax_d.set_xlabel(r"$\mathrm{Re}\,\bar\lambda$")
     ax_d.set_ylabel(r"$\mathrm{Im}\,\bar\lambda$")
-    ax_d.set_title(f"{scheme}, $m={m}$", fontsize=9)
+    ax_d.set_title(f"{scheme}, $m={m}$")
     rates = np.unique(np.round(-mu.real, 14))
-    model = fit(target, rates.size, exponents=rates)
-    err = float(distance(target, model, 2) / target.norm(2))
+    model, err = ssm_fit(target, rates)
     t = np.geomspace(0.1, 1e4, 300)
     ax_f.loglog(t, np.abs(target(t)), color=COLORS["black"], lw=2, label="target")
     ax_f.loglog(t, np.abs(model.kernel(t)).ravel(), color=COLORS["vermillion"], ls="--", lw=2,
-                label=f"fit, {rates.size} distinct rates, rel. error {err:.2g}")
+                label=f"fit: {rates.size} rates,\nrel. $L^2$ error {err:.2g}")
+    log_ticks(ax_f)
     ax_f.set_ylim(1e-8, 2)
     ax_f.set_xlabel("time (samples)")
     ax_f.set_ylabel(r"$|\rho(t)|$")
-    ax_f.legend(fontsize=7, loc="lower left")
+    ax_f.legend(loc="lower left")
     return err
 
 
 def ssm_figure(scheme: str, m: int, target):
     """The static figure of :func:`draw_ssm_init`. Returns ``(figure, error)``."""
-    fig, axes = new_figure(2, 1, width=4.2, height=3.4)
+    fig, axes = new_figure(2, 1, width=3.4, height=3.2)
     err = draw_ssm_init(axes, scheme, m, target)
     return fig, err
+
+
+def ssm_layer_diagram():
+    r"""Diagram: a deep SSM as a stack of layers, each a diagonal linear recurrence followed by pointwise maps.
+
+    Boxes and arrows only: the input sequence enters a linear recurrence
+    :math:`h_{k+1}=\bar\Lambda h_k+\bar Bx_k`, :math:`y_k=\mathrm{Re}(Ch_k)+Dx_k`
+    (the only part of the layer that remembers anything), then a pointwise nonlinearity and a
+    channel-mixing map, with a residual connection around the layer; the stack repeats. Returns the figure.
+    """
+    from matplotlib.patches import Circle, FancyBboxPatch
+
+    fig, ax = new_figure(1, 1, width=6.6, height=3.0)
+    ax.set_axis_off()
+    ax.set_xlim(0, 10.4)
+    ax.set_ylim(0.2, 4.2)
+    y = 2.3
+
+    def box(x0, x1, y0, y1, color):
+        ax.add_patch(FancyBboxPatch((x0, y0), x1 - x0, y1 - y0, boxstyle="round,pad=0.02,rounding_size=0.12",
+                                    fc=color, ec="0.3", lw=1.0))
+
+    def arrow(x0, y0, x1, y1, color="0.2", ls="-"):
+        ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
+                    arrowprops=dict(arrowstyle="-|>", mutation_scale=11, lw=1.2, color=color, ls=ls,
+                                    shrinkA=0, shrinkB=0))
+
+    ax.text(0.45, y + 0.25, "input", ha="center", va="center")
+    ax.text(0.45, y - 0.25, r"$x_k\in\mathbb{R}^H$", ha="center", va="center")
+    arrow(0.95, y, 1.15, y)
+    box(1.15, 4.55, y - 0.85, y + 0.85, "#d6e8f5")
+    ax.text(2.85, y + 0.55, "diagonal linear recurrence", ha="center", va="center")
+    ax.text(2.85, y + 0.02, r"$h_{k+1}=\bar\Lambda h_k+\bar B x_k$", ha="center", va="center")
+    ax.text(2.85, y - 0.48, r"$y_k=\mathrm{Re}(C h_k)+D x_k$", ha="center", va="center")
+    arrow(4.55, y, 4.9, y)
+    box(4.9, 6.35, y - 0.5, y + 0.5, "#f9e0c7")
+    ax.text(5.625, y, "pointwise\nnonlinearity", ha="center", va="center")
+    arrow(6.35, y, 6.7, y)
+    box(6.7, 8.15, y - 0.5, y + 0.5, "#dcefd9")
+    ax.text(7.425, y, "channel\nmixing", ha="center", va="center")
+    arrow(8.15, y, 8.72, y)
+    ax.add_patch(Circle((8.87, y), 0.15, fc="white", ec="0.2", lw=1.2))
+    ax.text(8.87, y, "+", ha="center", va="center")
+    arrow(9.02, y, 9.45, y)
+    ax.text(9.9, y, "next\nlayer", ha="center", va="center")
+    # residual connection around the layer
+    ax.plot([1.05, 1.05, 8.87], [y, 3.75, 3.75], color="0.45", lw=1.0, ls="--")
+    arrow(8.87, 3.75, 8.87, y + 0.15, color="0.45", ls="--")
+    ax.text(5.0, 3.95, "residual connection", ha="center", va="center", color="0.35")
+    # what each part contributes
+    ax.text(2.85, 0.75, "all the memory of the layer:\n" r"kernel $\sum_n c_n\bar\lambda_n^{\,k}$, decays "
+            r"like $\max_n|\bar\lambda_n|^{k}$", ha="center", va="center", color=COLORS["blue"])
+    ax.plot([2.85, 2.85], [1.2, y - 0.85], color=COLORS["blue"], lw=0.8)
+    ax.text(7.0, 0.75, "no memory: each time step\nis transformed on its own", ha="center", va="center",
+            color="0.3")
+    ax.plot([5.625, 5.625, 7.425, 7.425], [y - 0.5, 1.45, 1.45, y - 0.5], color="0.45", lw=0.8)
+    ax.plot([7.0, 7.0], [1.2, 1.45], color="0.45", lw=0.8)
+    return fig
