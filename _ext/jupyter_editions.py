@@ -366,6 +366,9 @@ class Book:
         self.heading_numbers: dict[str, list[str]] = {}
         self._fig_counters: dict = {}
         self._bib = None
+        self._style = None
+        self._bib_page = ""
+        self._cite_labels: dict[str, tuple[str, str]] = {}
         for doc in self.docs:
             self._index(doc)
 
@@ -582,22 +585,26 @@ class Book:
 
     def cite_label(self, key: str) -> tuple[str, str]:
         """("Li et al.", "2021") for a bibliography key, as sphinxcontrib-bibtex's author_year style names it."""
+        if key in self._cite_labels:
+            return self._cite_labels[key]
         from pybtex.richtext import Text
         bib = self.bibliography()
         if bib is None or key not in bib.entries:
             raise EditionError(f"unknown citation key {key!r} (not in {self.config.get('bibtex_bibfiles')})")
         e = bib.entries[key]
         persons = e.persons.get("author") or e.persons.get("editor") or []
-        names = [Text.from_latex(" ".join(p.prelast_names + p.last_names)).render_as("text") for p in persons]
+        # str() of pybtex's rich text is its plain text (render_as would look its backend up on every call)
+        names = [str(Text.from_latex(" ".join(p.prelast_names + p.last_names))) for p in persons]
         if not names:
-            who = Text.from_latex(e.fields.get("key", key)).render_as("text")
+            who = str(Text.from_latex(e.fields.get("key", key)))
         elif len(names) == 1:
             who = names[0]
         elif len(names) == 2:
             who = f"{names[0]} and {names[1]}"
         else:
             who = f"{names[0]} et al."
-        return who, e.fields.get("year", "n.d.")
+        self._cite_labels[key] = (who, e.fields.get("year", "n.d."))
+        return self._cite_labels[key]
 
     def cite_url(self, key: str) -> str:
         """The entry on the book's bibliography page (anchor ``cite-<key>``: ``bibtex_cite_id``)."""
@@ -609,12 +616,15 @@ class Book:
         return self.url(page, anchor)
 
     def _bibliography_page(self) -> str:
+        if self._bib_page:
+            return self._bib_page
         for doc in self.docs:
             try:
                 text = self.source(doc).read_text(encoding="utf-8")
             except EditionError:
                 continue
             if re.search(r"^[`:]{3,}\{bibliography\}[^\n]*\n(?::[^\n]*\n)*?:all:", text, re.M):
+                self._bib_page = doc
                 return doc
         raise EditionError("no page of the book has a {bibliography} with :all: (the citations link there)")
 
@@ -624,6 +634,12 @@ class Book:
         A style that a local Sphinx extension registers in its ``setup`` (not at import) is found as the pybtex
         ``Style`` subclass that extension module defines; pybtex's ``alpha`` is the last resort.
         """
+        if self._style is not None:
+            return self._style
+        self._style = self._find_bib_style()
+        return self._style
+
+    def _find_bib_style(self):
         from pybtex.plugin import PluginNotFound, find_plugin
         from pybtex.style.formatting import BaseStyle
         name = ((self.config.get("sphinx") or {}).get("config") or {}).get("bibtex_default_style", "alpha")
@@ -651,6 +667,8 @@ class Book:
     def format_references(self, keys: list[str]) -> list[str]:
         """Markdown list items for the given bibliography keys, formatted and sorted as the book's style does
         (math in titles typeset, macros expanded)."""
+        from pybtex.backends.markdown import Backend
+        markdown = Backend()
         bib = self.bibliography()
         style = self._bib_style()
         entries = []
@@ -660,7 +678,7 @@ class Book:
             entries.append(bib.entries[k])
         items = []
         for fe in style.format_entries(style.sort(entries)):
-            text = fe.text.render_as("markdown").replace("\n", " ")
+            text = fe.text.render(markdown).replace("\n", " ")
             # pybtex escapes Markdown inside $...$ too: undo it there, so that the math renders
             parts = re.split(r"(\$[^$]+\$)", text)
             for i, part in enumerate(parts):

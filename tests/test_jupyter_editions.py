@@ -484,19 +484,22 @@ def test_figure_directive_becomes_an_attachment(tiny):
     assert cell.attachments["pic.png"]["image/png"]
 
 
-def test_cli_writes_and_checks(tiny, tmp_path):
+def test_cli_writes_and_checks(tiny, tmp_path, capsys):
     out = tmp_path / "out"
-    run = [sys.executable, str(ROOT / "_ext" / "jupyter_editions.py"), "--root", str(tiny), "--out", str(out)]
-    assert subprocess.run(run, capture_output=True, text=True).returncode == 0
+    args = ["--root", str(tiny), "--out", str(out)]
+    assert je.main(args) == 0
     assert sorted(p.name for p in out.glob("*.ipynb")) == ["01_a.ipynb", "02_b.ipynb"]
-    check = subprocess.run(run + ["--check"], capture_output=True, text=True)
-    assert check.returncode == 0, check.stderr
+    assert je.main(args + ["--check"]) == 0
     (out / "02_b.ipynb").write_text("{}")
-    check = subprocess.run(run + ["--check"], capture_output=True, text=True)
-    assert check.returncode == 1 and "02_b.ipynb" in check.stdout
+    capsys.readouterr()
+    assert je.main(args + ["--check"]) == 1 and "02_b.ipynb" in capsys.readouterr().out
+    assert (out / "02_b.ipynb").read_text() == "{}", "--check must not write"
     (tiny / "chapters" / "02_b.md").write_text(CH2 + "\n{bogus}`x`\n")
-    broken = subprocess.run(run, capture_output=True, text=True)
-    assert broken.returncode == 2 and "unknown role" in broken.stderr
+    assert je.main(args) == 2 and "unknown role" in capsys.readouterr().err
+    # and as the script the README names
+    run = subprocess.run([sys.executable, str(ROOT / "_ext" / "jupyter_editions.py"), "--help"],
+                         capture_output=True, text=True)
+    assert run.returncode == 0 and "--check" in run.stdout
 
 
 # ------------------------------------------------------------------------------------- the book's own editions
