@@ -131,8 +131,11 @@ def expand_macros(tex: str, macros: dict) -> str:
             prev = tex[:m.start()].rstrip(" ")
             if prev.endswith(("^", "_")):
                 body = "{" + body + "}"
-            elif j < len(tex) and re.match(r"[A-Za-z]", tex[j]) and re.search(r"\\[A-Za-z]+$", body):
-                body += " "      # \T x -> \top x, never \topx
+            else:
+                if j < len(tex) and re.match(r"[A-Za-z]", tex[j]) and re.search(r"\\[A-Za-z]+$", body):
+                    body += " "      # \T x -> \top x, never \topx
+                if re.match(r"[A-Za-z]", body) and re.search(r"\\[A-Za-z]+$", tex[:m.start()]):
+                    body = " " + body    # \in\Lone -> \in L^1, never \inL^1
             out.append(tex[pos:m.start()])
             out.append(body)
             pos, changed = j, True

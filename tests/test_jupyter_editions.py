@@ -38,7 +38,7 @@ def _load():
 
 
 je = _load()
-MACROS = {"R": "\\mathbb{R}", "dd": "\\,\\mathrm{d}", "T": "\\top", "rhohat": "\\hat\\rho",
+MACROS = {"Lone": "L^1", "R": "\\mathbb{R}", "dd": "\\,\\mathrm{d}", "T": "\\top", "rhohat": "\\hat\\rho",
           "norm": ["\\left\\lVert #1 \\right\\rVert", 1], "ip": ["\\left\\langle #1, #2 \\right\\rangle", 2]}
 
 
@@ -56,6 +56,7 @@ MACROS = {"R": "\\mathbb{R}", "dd": "\\,\\mathrm{d}", "T": "\\top", "rhohat": "\
     (r"\int f\dd t", r"\int f\,\mathrm{d} t"),
     (r"a \\R", r"a \\R"),                                                 # \\ is a line break, R a letter
     (r"\Tx", r"\Tx"),                                                     # another control word
+    (r"\rho\in\Lone", r"\rho\in L^1"),                                    # never \inL^1 (found by KaTeX)
 ])
 def test_macros_expand_like_mathjax(tex, want):
     assert je.expand_macros(tex, MACROS) == want
