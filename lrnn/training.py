@@ -412,9 +412,24 @@ def _train_reparameterised(target, init, steps, lr, optimizer, freeze, betas, ep
                        optimizer=run.optimizer, crossed_at=run.stopped_at, free=run.free, reparam=param.name)
 
 
+def _step(optimizer: str, theta: np.ndarray, g: np.ndarray, state: dict, k: int, lr: float, mu: float,
+          b1: float, b2: float, eps: float) -> np.ndarray:
+    """One update of :func:`train`'s optimisers from the gradient ``g`` at step ``k`` (``state`` updated in place)."""
+    if optimizer == "gd":
+        return theta - lr * g
+    if optimizer == "momentum":
+        state["vel"] = mu * state["vel"] - lr * g
+        return theta + state["vel"]
+    state["mom"] = b1 * state["mom"] + (1 - b1) * g
+    state["vel"] = b2 * state["vel"] + (1 - b2) * g * g
+    mhat = state["mom"] / (1 - b1 ** (k + 1))
+    vhat = state["vel"] / (1 - b2 ** (k + 1))
+    return theta - lr * mhat / (np.sqrt(vhat) + eps)
+
+
 def train(target, init, steps: int, lr: float, optimizer: str = "gd", *, freeze=None,
           betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8, momentum: float = 0.9,
-          reparam=None) -> TrainingRun:
+          until: float | None = None, reparam=None) -> TrainingRun:
     r"""Train the diagonal model on the closed-form white-noise loss.
 
     The parameters are :math:`\theta=(\lambda,a)`: the rates :math:`\lambda_i>0` and the
@@ -456,6 +471,9 @@ def train(target, init, steps: int, lr: float, optimizer: str = "gd", *, freeze=
         Adam's parameters (ignored by the other optimisers).
     momentum : float
         The heavy-ball coefficient :math:`\mu\in[0,1)` (used only by ``"momentum"``).
+    until : float, optional
+        Stop early, after the first step :math:`k` with :math:`J_k\le` ``until`` (e.g. an escape
+        threshold); the record then has ``k + 1`` entries instead of ``steps + 1``. Not with ``reparam``.
     reparam : str or lrnn.reparam.Parameterisation, optional
         Train the rates through a parameterisation :math:`\lambda = f(v)` (``"direct"``,
         ``"exp"``, ``"softplus"``, ``"best"``; see :mod:`lrnn.reparam`): the steps
@@ -469,6 +487,7 @@ def train(target, init, steps: int, lr: float, optimizer: str = "gd", *, freeze=
         If a step makes some rate ≤ 0 (the model leaves the stable region,
         where :math:`J=\infty`), training stops there: ``crossed_at`` records the
         step, the remaining losses are ``inf`` and ``model`` is the last stable iterate.
+        With ``until``, the arrays end at the step that reached it.
 
     Raises
     ------
@@ -479,7 +498,11 @@ def train(target, init, steps: int, lr: float, optimizer: str = "gd", *, freeze=
     """
     optimizer = _as_optimizer(optimizer)
     mu = _as_momentum(momentum)
+    if until is not None:
+        until = as_real_scalar("until", until)
     if reparam is not None:
+        if until is not None:
+            raise ValueError("until cannot be combined with reparam")
         if optimizer == "momentum":
             raise ValueError("optimizer='momentum' cannot be combined with reparam (the reparameterised "
                              "training of lrnn.reparam offers 'gd' and 'adam')")
@@ -497,8 +520,7 @@ def train(target, init, steps: int, lr: float, optimizer: str = "gd", *, freeze=
     R = np.full((steps + 1, m), np.nan)
     A = np.full((steps + 1, m), np.nan)
     theta = np.concatenate([w, a])
-    mom = np.zeros(2 * m)
-    vel = np.zeros(2 * m)
+    state = {"mom": np.zeros(2 * m), "vel": np.zeros(2 * m)}
     mask2 = np.concatenate([mask, mask])
     masked = not mask2.all()
     g = np.empty(2 * m)
@@ -507,22 +529,15 @@ def train(target, init, steps: int, lr: float, optimizer: str = "gd", *, freeze=
         w, a = theta[:m], theta[m:]
         J, gw, ga = obj.value_and_grad(w, a)
         loss[k], R[k], A[k] = J, w, a
+        if until is not None and J <= until:
+            loss, R, A, steps = loss[:k + 1], R[:k + 1], A[:k + 1], k
+            break
         if k == steps:
             break
         g[:m], g[m:] = gw, ga
         if masked:
             g *= mask2
-        if optimizer == "gd":
-            new = theta - lr * g
-        elif optimizer == "momentum":
-            vel = mu * vel - lr * g
-            new = theta + vel
-        else:
-            mom = b1 * mom + (1 - b1) * g
-            vel = b2 * vel + (1 - b2) * g * g
-            mhat = mom / (1 - b1 ** (k + 1))
-            vhat = vel / (1 - b2 ** (k + 1))
-            new = theta - lr * mhat / (np.sqrt(vhat) + eps)
+        new = _step(optimizer, theta, g, state, k, lr, mu, b1, b2, eps)
         values = new.tolist()                  # plain floats: cheaper than numpy reductions on tiny arrays
         if not (all(v > 0 for v in values[:m]) and all(math.isfinite(v) for v in values)):
             crossed = k + 1
@@ -717,20 +732,39 @@ def escape_time(loss, times=None, *, drop: float, level: float | None = None) ->
 def train_sampled(target, init, steps: int, lr: float, optimizer: str = "gd", *, dt: float = 0.1,
                   horizon: float = 20.0, n_eval: int = 100, batch: int = 64, seed: int = 0,
                   momentum: float = 0.9) -> SampledRun:
-    r"""Train the discrete-time diagonal RNN by backpropagation on sampled sequences (torch).
+    r"""Train the discrete-time diagonal RNN on sampled input/output sequences (the empirical loss).
 
     Data: ``batch`` white-noise inputs :math:`x_j\sim N(0,1/\Delta)` of length
-    :math:`n_h+n_{\rm eval}` with :math:`n_h=\lceil{\rm horizon}/\Delta\rceil`,
+    :math:`T=n_h+n_{\rm eval}` with :math:`n_h=\lceil{\rm horizon}/\Delta\rceil`,
     target outputs from :func:`lrnn.respond` (exact). The model is the exact
     zero-order-hold discretisation of :math:`\sum_ia_ie^{-\lambda_it}`, i.e. the
     discrete RNN :math:`h_{n+1}=e^{-\lambda\Delta}h_n+\frac{1-e^{-\lambda\Delta}}{\lambda}x_n`,
-    :math:`\hat y_n=a^\top h_{n+1}`, evaluated as an FFT convolution with its
-    kernel :math:`\hat K_k=\sum_ia_ie^{-\lambda_ik\Delta}(1-e^{-\lambda_i\Delta})/\lambda_i`. The
-    empirical loss is :math:`\tfrac12` the mean squared error over the batch and
-    the last ``n_eval`` outputs (each of which sees at least ``horizon`` of
-    history); its expectation is :math:`\tfrac12\sum_{k<n_h}(K_k-\hat K_k)^2/\Delta\approx J`.
-    Full-batch GD (``torch.optim.SGD``), heavy ball (``torch.optim.SGD`` with ``momentum``
-    :math:`\mu` and no dampening: the iterates of :func:`train`'s ``"momentum"``) or Adam, in float64.
+    :math:`\hat y_n=a^\top h_{n+1}=\sum_k\hat K_kx_{n-k}`, with the kernel
+    :math:`\hat K_k=\sum_ia_i\phi_{ki}`, :math:`\phi_{ki}=e^{-\lambda_ik\Delta}(1-e^{-\lambda_i\Delta})/\lambda_i`.
+    The empirical loss is :math:`\tfrac12` the mean squared error over the batch and the last
+    ``n_eval`` outputs (each of which sees at least ``horizon`` of history); its expectation is
+    :math:`\tfrac12\sum_{k<n_h}(K_k-\hat K_k)^2/\Delta\approx J`.
+
+    The empirical loss is a quadratic form in the discrete kernel,
+
+    .. math::
+
+        \hat J=\tfrac12\big(\hat K^\top C\hat K-2\hat K^\top r+c\big),\qquad
+        C_{kj}=\overline{x_{n-k}x_{n-j}},\quad r_k=\overline{x_{n-k}y_n},\quad c=\overline{y_n^2},
+
+    with averages over the batch and the evaluated outputs: the data are summarised once, and
+    the gradient is the chain rule through :math:`\hat K` — what backpropagation through the
+    sequences computes (``tests/test_training.py`` checks it against torch autograd of the mean
+    squared error of the convolved outputs) — at a cost of :math:`O(T^2+Tm)` per step whatever
+    the batch size:
+
+    .. math::
+
+        \frac{\partial\hat J}{\partial a_i}=\sum_k\phi_{ki}\,\delta_k,\qquad
+        \frac{\partial\hat J}{\partial\lambda_i}=a_i\sum_k\frac{\partial\phi_{ki}}{\partial\lambda_i}\,\delta_k,
+        \qquad \delta=C\hat K-r .
+
+    The optimisers are those of :func:`train` (same update formulas), applied to this gradient.
 
     Parameters
     ----------
@@ -756,11 +790,13 @@ def train_sampled(target, init, steps: int, lr: float, optimizer: str = "gd", *,
     Returns
     -------
     SampledRun
+        ``loss[k]``: the empirical loss after ``k`` steps; ``exact_loss[k]``: the closed-form
+        :math:`J` of the same iterate. Training stops if a rate becomes ≤ 0 (``crossed_at``).
     """
-    import torch
+    from .signals import respond
 
     target = require_kernel(target)
-    w0, a0 = diagonal_parameters(init, "init")
+    w, a = diagonal_parameters(init, "init")
     steps = as_integer("steps", steps, minimum=0)
     lr = as_real_scalar("lr", lr, positive=True)
     optimizer = _as_optimizer(optimizer)
@@ -770,63 +806,53 @@ def train_sampled(target, init, steps: int, lr: float, optimizer: str = "gd", *,
     for name, v in (("n_eval", n_eval), ("batch", batch)):
         if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Integral) or v < 1:
             raise ValueError(f"{name} must be a positive integer, got {v!r}")
-    from scipy import fft as sfft
 
     n_h = int(np.ceil(horizon / dt))
     T = n_h + int(n_eval)
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((int(batch), T)) / np.sqrt(dt)
-    K = target.cell_integrals(dt, T)
-    nfft = sfft.next_fast_len(2 * T - 1, real=True)
-    Y = sfft.irfft(sfft.rfft(X, nfft, axis=1) * sfft.rfft(K, nfft), nfft, axis=1)[:, :T]
+    Y = np.stack([respond(target, x, dt) for x in X])           # exact outputs at the ends of the cells
+    # D[b, i, k] = x_b[n_h + i - k] (0 before time 0): the inputs each evaluated output sees, lag by lag
+    padded = np.concatenate([np.zeros((X.shape[0], T)), X], axis=1)
+    D = np.lib.stride_tricks.sliding_window_view(padded, T, axis=1)[:, n_h + 1:T + 1, ::-1].reshape(-1, T)
+    y = Y[:, n_h:].reshape(-1)
+    C, r, c = D.T @ D / y.size, D.T @ y / y.size, float(y @ y / y.size)
+    kdt = np.arange(T) * dt
 
-    Xf = torch.fft.rfft(torch.as_tensor(X, dtype=torch.float64), nfft, dim=1)
-    Yev = torch.as_tensor(Y[:, n_h:], dtype=torch.float64)
-    kdt = torch.arange(T, dtype=torch.float64) * dt
-    w = torch.tensor(w0, dtype=torch.float64, requires_grad=True)
-    a = torch.tensor(a0, dtype=torch.float64, requires_grad=True)
-    if optimizer == "gd":
-        opt = torch.optim.SGD([w, a], lr=lr)
-    elif optimizer == "momentum":
-        opt = torch.optim.SGD([w, a], lr=lr, momentum=mu, dampening=0.0)
-    else:
-        opt = torch.optim.Adam([w, a], lr=lr)
     obj = _Objective(target)
-    m = w0.size
+    m = w.size
     loss = np.full(steps + 1, np.inf)
     exact = np.full(steps + 1, np.inf)
     R = np.full((steps + 1, m), np.nan)
     A = np.full((steps + 1, m), np.nan)
+    theta = np.concatenate([w, a])
+    state = {"mom": np.zeros(2 * m), "vel": np.zeros(2 * m)}
     crossed = None
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # tiny tensors: one thread is faster than two on a shared machine
-    try:
-        crossed = _sampled_loop(torch, steps, opt, w, a, kdt, dt, Xf, nfft, n_h, T, Yev, obj, loss, exact, R, A)
-    finally:
-        torch.set_num_threads(threads)
+    for k in range(steps + 1):
+        w, a = theta[:m], theta[m:]
+        decay = np.exp(-np.outer(kdt, w))                            # e^{-λ_i kΔ}
+        gain = -np.expm1(-w * dt) / w                                # (1 - e^{-λΔ}) / λ
+        phi = decay * gain
+        Khat = phi @ a
+        CK = C @ Khat
+        loss[k] = 0.5 * (Khat @ CK - 2.0 * (Khat @ r) + c)
+        exact[k], R[k], A[k] = obj.value(w, a), w, a
+        if k == steps:
+            break
+        delta = CK - r
+        dgain = dt * np.exp(-w * dt) / w - gain / w                  # d/dλ of (1 - e^{-λΔ}) / λ
+        dphi = decay * (dgain - kdt[:, None] * gain)
+        g = np.concatenate([a * (delta @ dphi), delta @ phi])
+        new = _step(optimizer, theta, g, state, k, lr, mu, 0.9, 0.999, 1e-8)
+        values = new.tolist()
+        if not (all(v > 0 for v in values[:m]) and all(math.isfinite(v) for v in values)):
+            crossed = k + 1
+            break
+        theta = new
     last = crossed - 1 if crossed is not None else steps
     model = LinearRNN.diagonal(R[last], A[last])
     return SampledRun(loss, exact, R, A, model, lr, optimizer, crossed,
                       dict(dt=dt, horizon=horizon, n_eval=int(n_eval), batch=int(batch), seed=seed))
-
-
-def _sampled_loop(torch, steps, opt, w, a, kdt, dt, Xf, nfft, n_h, T, Yev, obj, loss, exact, R, A):
-    crossed = None
-    for k in range(steps + 1):
-        opt.zero_grad()
-        Khat = (torch.exp(-kdt[:, None] * w[None, :]) * (-torch.expm1(-w * dt) / w)) @ a
-        yhat = torch.fft.irfft(Xf * torch.fft.rfft(Khat, nfft), nfft, dim=1)[:, n_h:T]
-        L = 0.5 * torch.mean((yhat - Yev) ** 2)
-        wn, an = w.detach().numpy().copy(), a.detach().numpy().copy()
-        loss[k], exact[k], R[k], A[k] = float(L.detach()), obj.value(wn, an), wn, an
-        if k == steps:
-            break
-        L.backward()
-        opt.step()
-        if not bool(torch.all(w > 0)) or not bool(torch.all(torch.isfinite(w))):
-            crossed = k + 1
-            break
-    return crossed
 
 
 # ----------------------------------------------------------------------------- plateau experiments

@@ -302,6 +302,19 @@ def test_momentum_escapes_like_gd_with_the_effective_step():
     assert np.isfinite(k_gd) and abs(k_hb / k_gd - 1) < 0.1
 
 
+def test_train_until_stops_at_the_threshold():
+    target, init, E = training.plateau_problem(6.0)
+    full = lrnn.train(target, init, 2000, 0.05)
+    k = int(np.argmax(full.loss <= 0.95 * E))
+    short = lrnn.train(target, init, 2000, 0.05, until=0.95 * E)
+    assert short.loss.shape == (k + 1,) and short.rates.shape == (k + 1, 2)
+    assert np.array_equal(short.loss, full.loss[:k + 1]) and np.array_equal(short.rates, full.rates[:k + 1])
+    assert lrnn.escape_time(short.loss, drop=0.05 * E, level=E) == lrnn.escape_time(full.loss, drop=0.05 * E, level=E)
+    never = lrnn.train(target, init, 50, 0.05, until=0.0)
+    assert never.loss.shape == (51,) and np.array_equal(never.loss, full.loss[:51])
+    assert short.model.hidden_size == 2 and np.allclose(-np.diag(np.asarray(short.model.W)), short.rates[-1])
+
+
 def test_gradient_flow_escape_time_is_exact():
     target, init, E = training.plateau_problem(7.0)
     fl = lrnn.gradient_flow(target, init, 1e4, n_points=100, drop=0.05 * E, level=E)
@@ -354,6 +367,46 @@ def test_slow_manifold_estimate_follows_the_flow_for_other_starting_rates(w0, la
         assert fl.escape > 100
         assert est["lower"] <= fl.escape
         assert est["slaved"] == pytest.approx(fl.escape, rel=0.02)
+
+
+def test_train_sampled_gradient_is_backpropagation_through_the_sequences():
+    """The quadratic-form loss and its hand-written chain rule equal torch autograd of the mean squared error of
+    the convolved sequences (an independent path: FFT convolution of the data, autograd through K̂(λ, a))."""
+    torch = pytest.importorskip("torch")
+    target, init, _ = training.plateau_problem(4.0)
+    dt, horizon, n_eval, batch, eta = 0.1, 9.0, 50, 8, 0.1
+    run = training.train_sampled(target, init, 1, eta, "gd", dt=dt, horizon=horizon, batch=batch, n_eval=n_eval)
+    n_h = int(np.ceil(horizon / dt))
+    T = n_h + n_eval
+    X = np.random.default_rng(0).standard_normal((batch, T)) / np.sqrt(dt)   # the run's data (seed 0)
+    Y = np.stack([lrnn.respond(target, x, dt) for x in X])[:, n_h:]
+    w = torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True)
+    a = torch.tensor([1.0, 0.01], dtype=torch.float64, requires_grad=True)
+    k = torch.arange(T, dtype=torch.float64) * dt
+    Khat = (torch.exp(-k[:, None] * w[None, :]) * (-torch.expm1(-w * dt) / w)) @ a
+    nfft = 2 * T
+    yhat = torch.fft.irfft(torch.fft.rfft(torch.as_tensor(X), nfft) * torch.fft.rfft(Khat, nfft), nfft)[:, n_h:T]
+    L = 0.5 * torch.mean((yhat - torch.as_tensor(Y)) ** 2)
+    L.backward()
+    assert run.loss[0] == pytest.approx(L.item(), rel=1e-12)
+    assert np.allclose(run.rates[1], [1.0, 2.0] - eta * w.grad.numpy(), rtol=1e-12, atol=1e-15)
+    assert np.allclose(run.weights[1], [1.0, 0.01] - eta * a.grad.numpy(), rtol=1e-12, atol=1e-15)
+
+
+def test_train_sampled_optimisers_follow_the_update_rules():
+    target, init, _ = training.plateau_problem(4.0)
+    kw = dict(dt=0.1, horizon=9.0, batch=8, n_eval=50)
+    gd = training.train_sampled(target, init, 30, 0.02, "gd", **kw)
+    zero = training.train_sampled(target, init, 30, 0.02, "momentum", momentum=0.0, **kw)
+    assert np.array_equal(gd.loss, zero.loss)
+    hb = training.train_sampled(target, init, 30, 0.02, "momentum", momentum=0.5, **kw)
+    # heavy ball from the recorded iterates: θ₂ = θ₁ − η g₁ + μ (θ₁ − θ₀), with g₁ from a one-step GD run at θ₁
+    one = training.train_sampled(target, lrnn.LinearRNN.diagonal(hb.rates[1], hb.weights[1]), 1, 0.02, "gd", **kw)
+    g1 = (np.r_[hb.rates[1], hb.weights[1]] - np.r_[one.rates[1], one.weights[1]]) / 0.02
+    want = np.r_[hb.rates[1], hb.weights[1]] - 0.02 * g1 + 0.5 * (np.r_[hb.rates[1], hb.weights[1]]
+                                                                   - np.r_[hb.rates[0], hb.weights[0]])
+    assert np.allclose(np.r_[hb.rates[2], hb.weights[2]], want, rtol=1e-12, atol=1e-15)
+    assert hb.optimizer == "momentum" and np.all(np.isfinite(hb.exact_loss))
 
 
 def test_bad_inputs():
@@ -412,6 +465,10 @@ def test_bad_inputs():
         lrnn.train(k, init, 1, 0.1, "momentum", reparam="exp")
     with pytest.raises(ValueError, match="momentum"):
         training.train_sampled(k, init, 1, 0.1, "momentum", momentum=1.5)
+    with pytest.raises(TypeError, match="until"):
+        lrnn.train(k, init, 1, 0.1, until="0.5")
+    with pytest.raises(ValueError, match="until"):
+        lrnn.train(k, init, 1, 0.1, until=0.5, reparam="exp")
     with pytest.raises(ValueError, match="drop"):
         lrnn.gradient_flow(k, init, 1.0, drop=0.0)
     with pytest.raises(ValueError, match="level needs drop"):
