@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 
 import numpy as np
+from matplotlib import ticker
 
 from .. import training as tr
 from .._validation import as_real_array, as_real_scalar
@@ -176,6 +177,9 @@ def plateau_artists(axes, lag: float, *, reference_lags=()) -> dict:
     ax_rate.set_xlim(*PLATEAU_LIMITS["time"])
     ax_rate.set_ylim(*PLATEAU_LIMITS["rates"])
     ax_rate.legend(loc="lower left")
+    for ax in (ax_loss, ax_rate):                       # a label every other decade, no minor ticks on time
+        ax.xaxis.set_major_locator(ticker.LogLocator(numticks=6))
+        ax.xaxis.set_minor_locator(ticker.NullLocator())
     return {"loss": loss, "escape": escape, "rates": rates, "inverse_lag": inverse_lag,
             "escape_rates": escape_rates, "tau": tau}
 
@@ -302,9 +306,9 @@ def escape_rates_figure(lags, taus: dict, *, limit: float, limit_label: str = r"
             loc = np.diff(np.log(np.asarray(tau, dtype=float))) / np.diff(lags)
         local[label] = loc
         ok = np.isfinite(loc)
-        ax_slope.plot(mid[ok], loc[ok], "os^dv"[i % 5] + "-", color=CYCLE[i], ls=LINESTYLES[i], lw=1.1, ms=4)
+        ax_slope.plot(mid[ok], loc[ok], marker="os^dv"[i % 5], color=CYCLE[i], ls=LINESTYLES[i], lw=1.2, ms=4)
     ax_slope.axhline(limit, color=COLORS["black"], ls=":", lw=1.2)
-    ax_slope.text(lags[0], limit * 1.03, f"limit {limit_label}$={limit:g}$", fontsize=8, va="bottom")
+    ax_slope.text(mid[-1], limit * 1.03, f"limit {limit_label}$={limit:g}$", fontsize=8, va="bottom", ha="right")
     ax_slope.set_xlabel(r"lag $\ell$")
     ax_slope.set_ylabel(r"local slope $\Delta\log\tau/\Delta\ell$")
     ax_slope.set_ylim(0, limit * 1.35)
@@ -444,13 +448,14 @@ def sampled_figure(runs: dict):
     handles = []
     for i, (lag, (run, E)) in enumerate(runs.items()):
         k = np.arange(1, run.loss.size)
-        ax.loglog(k, run.loss[1:] / E, color=CYCLE[i], lw=1.5)
-        ax.loglog(k, run.exact_loss[1:] / E, color=CYCLE[i], ls="--", lw=1.5)
+        ax.semilogx(k, run.loss[1:] / E, color=CYCLE[i], lw=1.5)
+        ax.semilogx(k, run.exact_loss[1:] / E, color=CYCLE[i], ls="--", lw=1.5)
         handles.append(Line2D([], [], color=CYCLE[i], lw=2, label=rf"$\ell={lag:g}$"))
     batch = next(iter(runs.values()))[0].meta.get("batch", "the")
     handles += [Line2D([], [], color="0.3", lw=1.5, label=f"loss on the {batch} sampled sequences"),
                 Line2D([], [], color="0.3", lw=1.5, ls="--", label=r"exact $J$ of the same iterate")]
     ax.set_xlabel("step $k$")
     ax.set_ylabel(r"loss $/\,E_\ell$")
+    ax.set_ylim(0.5, 1.1)
     ax.legend(handles=handles, loc="lower left", fontsize=8, ncols=2)
     return fig
