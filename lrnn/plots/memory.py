@@ -550,6 +550,8 @@ class KernelResponseView:
         ax_y.set_xlabel("time $t$")
         ax_y.set_ylabel("value")
         self._legend = _legend_above(ax_y)
+        for ax in self.axes:                # a few ticks: readable in a narrow panel, and fast to redraw
+            ax.locator_params(nbins=5)
 
     def update(self, family: str = "exponential", memory: float = 5.0, signal: str = "smooth random",
                t_max: float = 40.0, dt: float = 0.05, seed: int = 0, normalise: bool = True) -> dict:
@@ -954,6 +956,8 @@ class RNNResponseView:
         ax_y.set_xlabel("time $t$")
         ax_y.set_ylabel("value")
         self._legend = _legend_above(ax_y)
+        for ax in self.axes:                # a few ticks: readable in a narrow panel, and fast to redraw
+            ax.locator_params(nbins=5)
 
     def _mode_line(self, i: int):
         while len(self._modes) <= i:
