@@ -43,6 +43,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from tests._system import require, under_ci  # noqa: E402
@@ -85,6 +86,43 @@ def _chapters() -> list[Path]:
 CHAPTERS = _chapters()
 
 
+CALIBRATION = "_baselines.ipynb"
+BASELINE_SWAP = """\
+# Baseline 1: a slider that swaps two pre-rendered PNG images (the floor: kernel round trip and browser only)
+import io
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+frames = []
+for k in range(2):
+    fig, ax = plt.subplots(figsize=(4.2, 3.2))
+    ax.plot([0, 1], [0, k])
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    frames.append(buf.getvalue())
+slider = widgets.IntSlider(value=0, min=0, max=1, description="frame")
+image = widgets.Image(value=frames[0], format="png")
+slider.observe(lambda change: setattr(image, "value", frames[change["new"]]), names="value")
+widgets.VBox([slider, image])"""
+BASELINE_REDRAW = """\
+# Baseline 2: ipywidgets.interact redrawing a one-panel matplotlib figure from scratch (what a plain widget costs)
+import numpy as np
+t = np.linspace(0, 10, 500)
+def draw(rate=1.0):
+    fig, ax = plt.subplots(figsize=(4.2, 3.2))
+    ax.plot(t, np.exp(-rate * t))
+    ax.set_xlabel("t")
+    plt.show()
+widgets.interact(draw, rate=widgets.FloatSlider(value=1.0, min=0.5, max=2.0, step=0.1));"""
+
+
+def _calibration_notebook():
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(BASELINE_SWAP), nbformat.v4.new_code_cell(BASELINE_REDRAW)]
+    return nb
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -104,6 +142,7 @@ def lab(tmp_path_factory):
         edition = je.dumps(je.convert_chapter(md, book))
         is_edition = committed.exists() and "jupytext" not in json.loads(committed.read_text()).get("metadata", {})
         (root / committed.name).write_text(committed.read_text() if is_edition else edition)
+    (root / CALIBRATION).write_text(nbformat.writes(_calibration_notebook()))
     settings = base / "settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True)
     # no news/update pop-up over the notebook; every other setting is JupyterLab's default
@@ -193,7 +232,7 @@ const sleep = ms => new Promise(r => setTimeout(r, ms));
 (async () => {
   const full = model.sharedModel.getSource();
   const rec = {index: i, type: model.type, source: full.slice(0, 160),
-               box: /^> \*\*(Theorem|Definition|Proposition|Lemma)/m.test(full)};
+               box: /^> \\*\\*(Theorem|Definition|Proposition|Lemma)/m.test(full)};
   if (model.type === 'markdown') {
     for (let k = 0; k < 100 && !cell.rendered; k++) await sleep(50);
     const out = cell.node.querySelector('.jp-RenderedMarkdown');
@@ -340,7 +379,9 @@ def _move_sliders(drv, cells) -> list[dict]:
             if out.get("ms") is not None:
                 changed = True
                 times.append(out["ms"])
-        results.append({"cell": rec["index"], "source": rec["source"].splitlines()[-1][:60] if rec["source"] else "",
+        calls = [ln.strip() for ln in rec["source"].splitlines()
+                 if "(" in ln and not ln.lstrip().startswith(("#", "from ", "import "))]
+        results.append({"cell": rec["index"], "source": (calls[0] if calls else "")[:60],
                         "slider": before is not None, "changed": changed,
                         "median_ms": statistics.median(times) if times else None, "moves": len(times)})
     return results
@@ -372,6 +413,18 @@ def _screenshots(drv, name: str, cells) -> list[Path]:
 
 
 RESULTS: dict[str, dict] = {}
+BASELINES: dict[str, float] = {}
+
+
+def test_baselines_in_the_same_jupyterlab(lab, browser):
+    """Two reference widgets measured in the same server and browser, so that the chapters' latencies can be read
+    as ratios on a loaded machine: a pre-rendered image swap (the floor) and a plain matplotlib redraw."""
+    report = _run_chapter(browser, lab, CALIBRATION)
+    assert not [c for c in report["cells"] if c.get("errors")], report["cells"]
+    swap, redraw = _move_sliders(browser, report["cells"])
+    assert swap["changed"] and redraw["changed"], (swap, redraw)
+    BASELINES.update(swap=swap["median_ms"], redraw=redraw["median_ms"], run_all=report["run_all"]["ms"] / 1000)
+    _write_report()
 
 
 @pytest.mark.parametrize("md", CHAPTERS, ids=lambda p: p.stem)
@@ -417,16 +470,22 @@ def _write_report():
              "full-size chapters. Latency: key press on the slider → new image loaded in the page, median of "
              f"{MOVES} moves. Budgets: ≤ {BUDGET_WIDGET_MS:.0f} ms per widget, ≤ {BUDGET_RUN_ALL_S:.0f} s per "
              "Run All (on an idle 2-core machine).", "",
-             "| chapter | Run All (s) | widget (cell: last line) | median latency (ms) |",
-             "|---|---:|---|---:|"]
+             "| chapter | Run All (s) | widget (cell: call) | median latency (ms) | ÷ image swap |",
+             "|---|---:|---|---:|---:|"]
+    swap = BASELINES.get("swap")
+    ratio = (lambda ms: f"{ms / swap:.1f}×" if swap and ms is not None else "")
+    if BASELINES:
+        lines.append(f"| baselines | {BASELINES['run_all']:.1f} | pre-rendered image swap | {swap:.0f} | 1.0× |")
+        lines.append(f"| | | `interact` redrawing a one-panel figure | {BASELINES['redraw']:.0f} | "
+                     f"{ratio(BASELINES['redraw'])} |")
     for stem, r in RESULTS.items():
         widgets = [w for w in r["widgets"] if w["slider"]] or [None]
         for k, w in enumerate(widgets):
             first = f"| {stem} | {r['run_all_s']:.1f} |" if k == 0 else "| | |"
             if w is None:
-                lines.append(first + " (no live widget) | |")
+                lines.append(first + " (no live widget) | | |")
             else:
                 ms = f"{w['median_ms']:.0f}" if w["median_ms"] is not None else "no change"
-                lines.append(first + f" {w['cell']}: `{w['source']}` | {ms} |")
+                lines.append(first + f" {w['cell']}: `{w['source']}` | {ms} | {ratio(w['median_ms'])} |")
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text("\n".join(lines) + "\n")
