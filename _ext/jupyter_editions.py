@@ -861,7 +861,8 @@ def convert_inline(text: str, ctx: _Context) -> str:
                 buf.append(ticks)
                 i += len(ticks)
                 continue
-            buf.append(text[i:end + len(ticks)])
+            flush_text()            # a code span is verbatim: no substitution or footnote checks inside
+            out.append(text[i:end + len(ticks)])
             i = end + len(ticks)
             continue
         if c == "$":
@@ -1145,7 +1146,6 @@ HIDDEN_TITLES = {
     "remove-cell": "Check the numbers stated in the text",
     "hide-input": "Code",
     "widget": "Live experiment (needs a running kernel)",
-    "solution": "Solution code",
 }
 
 

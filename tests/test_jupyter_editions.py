@@ -465,6 +465,12 @@ def test_unknown_constructs_fail_loudly(tiny, snippet, message):
         je.convert_markdown(snippet, je.Book(tiny), "chapters/01_a", keyprefix="c1-")
 
 
+def test_code_spans_are_verbatim(tiny):
+    text = "Use `f\"{{x}}\"` and `a[^1]` and `{numref}` literally, with $\\R$."
+    assert je.convert_markdown(text, je.Book(tiny), "chapters/01_a") == \
+        "Use `f\"{{x}}\"` and `a[^1]` and `{numref}` literally, with $\\mathbb{R}$."
+
+
 def test_assert_clean_catches_leaks():
     for leak in ["```{note}\nx\n```", "see {numref}`fig`", "(my-label)=\n# Title", "> :::{tip}\n> x\n> :::"]:
         with pytest.raises(je.EditionError, match="raw MyST"):
