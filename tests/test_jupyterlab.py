@@ -7,7 +7,7 @@ folder holding the chapters' Jupyter editions (the committed ``chapters/*.ipynb`
 (windowing mode included), runs all cells, then visits every cell — scrolling to it, never clicking it — and
 asserts:
 
-* no error output, and Run All completes;
+* no error output, and Run All completes and runs every code cell (collapsed ones included);
 * every markdown cell rendered, with its math typeset by MathJax and no MathJax error element;
 * no raw MyST in the rendered markdown: no directive fence, no role, no label line;
 * every widget output rendered as controls (not a "loading" or "error displaying widget" stand-in);
@@ -259,6 +259,7 @@ const sleep = ms => new Promise(r => setTimeout(r, ms));
   } else if (model.type === 'code') {
     const outputs = model.outputs.toJSON();
     rec.errors = outputs.filter(o => o.output_type === 'error').map(o => o.ename + ': ' + o.evalue);
+    rec.executed = model.executionCount !== null && model.executionCount !== undefined;
     rec.widgets = [];
     rec.scrubbers = [];
     const area = cell.node.querySelector('.jp-OutputArea');
@@ -440,6 +441,8 @@ def test_chapter_reads_and_runs_in_jupyterlab(lab, browser, md):
     errors = [(c["index"], c["errors"]) for c in cells if c.get("errors")]
     assert not errors, f"{name}: cells with an error output: {errors}"
     assert report["run_all"]["ok"], f"{name}: Run All stopped: {report['run_all']}"
+    skipped = [c["index"] for c in cells if c["type"] == "code" and not c["executed"]]
+    assert not skipped, f"{name}: Run All did not run cells {skipped} (collapsed cells must run too)"
     md_cells = [c for c in cells if c["type"] == "markdown"]
     assert md_cells and all(c["rendered"] for c in md_cells), f"{name}: markdown cells not rendered"
     untypeset = [c["index"] for c in md_cells if c["hasMath"] and not c["typeset"]]
