@@ -175,7 +175,7 @@ def widgets():
                      ("lr", 0.001)]),
         "ssm (new settings: one extended-precision fit each)": (
             lambda: bw.ssm_widget(kernels.PowerLaw(0.5), 16),
-            [("scheme", "lru"), ("modes", 8), ("scheme", "geometric"), ("modes", 32), ("scheme", "s4d-real"),
+            [("scheme", "lru"), ("modes", 8), ("scheme", "geometric"), ("modes", 24), ("scheme", "s4d-real"),
              ("modes", 12)]),
     }
     for name, (make, moves) in cases.items():

@@ -36,7 +36,7 @@ DPI = 150
 #: Power-law exponents offered by :func:`perturbation_widget`.
 OMEGAS = (0.25, 0.5, 1.0)
 #: Largest number of modes of :func:`ssm_widget`.
-SSM_MAX_MODES = 32
+SSM_MAX_MODES = 24
 
 
 class _Renderer:
