@@ -27,6 +27,10 @@ ill-conditioned as a Hilbert matrix) is formed. For the grid
 The same quantity is also computed the direct way, by an mpmath Gram solve
 in extended precision (:func:`exact_fit`), which returns the fitted weights.
 
+The width a rule of rates needs for a relative error :math:`\epsilon` (:func:`required_width`)
+is computed in :math:`L^2` (``p=2``, the white-noise error) or in :math:`L^1` (``p=1``, the uniform
+error of the theorems, with the solvers of :mod:`lrnn.l1fit`).
+
 Lower bounds valid for *every* width-:math:`m` linear RNN come from the Hankel
 operator :math:`(\Gamma_\rho f)(t) = \int_0^\infty \rho(t+s) f(s)\,ds`: the
 model's Hankel operator has rank at most :math:`m` and
@@ -47,6 +51,9 @@ from scipy import linalg, special
 
 from ._validation import as_integer, as_real_array, as_real_scalar
 from .kernels import DampedOscillation, ExponentialSum, Kernel, PowerLaw
+# NumPy's and SciPy's OpenBLAS run single-threaded inside the block (spin-waiting worker threads make
+# the small eigen-solvers here up to 100x slower on a loaded machine); the helper lives with the L¹ solver.
+from .l1fit import _single_thread_lapack
 from .rnn import LinearRNN, as_kernel
 
 __all__ = [
@@ -62,48 +69,6 @@ __all__ = [
     "WidthResult",
     "required_width",
 ]
-
-
-# ----------------------------------------------------------------------------- BLAS threads
-@lru_cache(maxsize=1)
-def _openblas_handles() -> tuple:
-    """(get, set) thread-count functions of the OpenBLAS bundled with SciPy wheels, or () if absent."""
-    try:
-        import ctypes
-        import glob
-        import os
-
-        import scipy
-
-        libdir = os.path.join(os.path.dirname(scipy.__file__), os.pardir, "scipy.libs")
-        for path in glob.glob(os.path.join(libdir, "*openblas*")):
-            lib = ctypes.CDLL(path)
-            if hasattr(lib, "scipy_openblas_get_num_threads") and hasattr(lib, "scipy_openblas_set_num_threads"):
-                return (lib.scipy_openblas_get_num_threads, lib.scipy_openblas_set_num_threads)
-    except Exception:  # pragma: no cover - platform dependent
-        pass
-    return ()
-
-
-class _single_thread_lapack:
-    """Run SciPy's LAPACK single-threaded inside the block (a no-op where not available).
-
-    The eigen-solvers here work on matrices of a few hundred rows; on a loaded
-    machine OpenBLAS worker threads spin-wait and make them up to 100x slower.
-    """
-
-    def __enter__(self):
-        h = _openblas_handles()
-        self._old = h[0]() if h else None
-        if h:
-            h[1](1)
-        return self
-
-    def __exit__(self, *exc):
-        h = _openblas_handles()
-        if h and self._old is not None:
-            h[1](int(self._old))
-        return False
 
 
 # ----------------------------------------------------------------------------- validation helpers
@@ -346,12 +311,14 @@ def _residual_energy(target: Kernel, bfun, refine: int = 1, fine_lo: float | Non
         R = np.sum(np.outer(w * b, w * b) / np.add.outer(z, z))
         return float(np.real(R))
     _, omega, weight = kind
-    lo = -45.0 if fine_lo is None else min(-45.0, fine_lo - 30.0)
-    fl = -12.0 if fine_lo is None else min(-12.0, fine_lo - 4.0)
+    # node sets are shared between nearby smallest rates: the limits are rounded down (finer, never coarser)
+    lo = -45.0 if fine_lo is None else min(-45.0, 10.0 * math.floor((fine_lo - 30.0) / 10.0))
+    fl = -12.0 if fine_lo is None else min(-12.0, 4.0 * math.floor((fine_lo - 4.0) / 4.0))
     u, wu, C = _log_nodes(lo, math.log(120.0), fl, refine)
     dens = np.exp(omega * np.log(u) - u - special.gammaln(1.0 + omega))
     F = wu * dens * bfun(u) * weight
-    return float(F @ C @ F)
+    with _single_thread_lapack():
+        return float(F @ (C @ F))
 
 
 def _norm_sq(target: Kernel) -> float:
@@ -714,24 +681,47 @@ def hankel_singular_values(target, k: int, *, refine: int = 1, tol: float = 1e-8
 # ----------------------------------------------------------------------------- required width
 @dataclass
 class WidthResult:
-    """The answer of :func:`required_width`.
+    r"""The answer of :func:`required_width`.
 
     Attributes
     ----------
     width : int or None
-        The smallest width reaching the target error (None: not reached up to the limit).
+        The smallest width reaching the target error (``kind='smallest'``), or a
+        certified lower bound on it (``kind='lower bound'``). None when the search
+        limit was reached, or when the width exceeds :math:`10^{15}` (then read
+        ``log10_width``).
     error : float
-        The relative :math:`L^2` error at that width (or at the limit).
+        The relative error at that width, in the norm ``p`` (for ``p=1`` on the
+        fixed grid: Markov's value, a lower bound on the best error that equals it
+        where certified).
     min_rate : float
-        The smallest decay rate :math:`\\lambda_{\\min}` used (distance of the spectrum to the stability boundary).
+        The smallest decay rate :math:`\lambda_{\min}` used (the stability margin).
     model : LinearRNN or None
-        The fitted diagonal model (None when the width exceeds ``model_limit`` or was not reached).
+        The fitted diagonal model (None when the width exceeds ``model_limit``, was
+        not reached, or for ``p=1`` on the fixed grid, whose :math:`L^1`-best weights
+        grow too fast to be stored in float64; use :func:`lrnn.l1fit.best_l1_fit`).
+    p : int
+        The norm: 2 (relative :math:`L^2` error, the white-noise error) or 1 (relative
+        :math:`L^1` error, the uniform error of the theorems).
+    log10_width : float
+        :math:`\log_{10}` of ``width`` (finite also when the width is astronomically large).
+    kind : str
+        ``'smallest'`` — the smallest width whose best error reaches :math:`\epsilon`;
+        ``'lower bound'`` — a rigorous lower bound on it (``p=1``, fixed grid, beyond
+        the widths where Markov's certificate is computed).
+    bound_log10_width : float
+        ``p=1``, fixed grid only: :math:`\log_{10}` of the lower bound on the width given
+        by the book's Proposition (:func:`lrnn.l1fit.grid_l1_width_bound`); NaN otherwise.
     """
 
     width: int | None
     error: float
     min_rate: float
     model: LinearRNN | None
+    p: int = 2
+    log10_width: float = float("nan")
+    kind: str = "smallest"
+    bound_log10_width: float = float("nan")
 
 
 def _fit_model(target: Kernel, rates: np.ndarray, well_conditioned: bool) -> LinearRNN:
@@ -749,38 +739,122 @@ def _fit_model(target: Kernel, rates: np.ndarray, well_conditioned: bool) -> Lin
     return LinearRNN.diagonal(rates, weights)
 
 
-def required_width(target, epsilon: float, rule: str = "fixed", *, beta: float = 1.0, ratio: float = 2.0,
-                   rate_max: float = 64.0, max_width: float = 1e15, model_limit: int = 64) -> WidthResult:
-    r"""The smallest width whose best :math:`L^2` fit reaches relative error :math:`\epsilon` under an exponent rule.
+def _log10_or_nan(m) -> float:
+    return math.log10(m) if m else float("nan")
+
+
+def _required_width_l1(target: Kernel, epsilon: float, rule: str, beta: float, ratio: float, rate_max: float,
+                       max_width: float | None, model_limit: int) -> WidthResult:
+    """``required_width`` in the relative L¹ error (see its docstring)."""
+    from . import l1fit
+
+    if rule == "geometric":
+        limit = int(min(max_width if max_width is not None else 200, 400))
+        cache: dict[int, object] = {}
+
+        def fit_at(m):
+            if m not in cache:
+                cache[m] = l1fit.best_l1_fit(target, geometric_rates(m, ratio, rate_max))
+            return cache[m]
+
+        # start at the L² width (cheap, Blaschke formula): the L¹ width is usually a little larger
+        start = required_width(target, epsilon, "geometric", ratio=ratio, rate_max=rate_max,
+                               max_width=limit, model_limit=0).width or 1
+        m = min(start, limit)
+        if fit_at(m).error <= epsilon:
+            while m > 1 and fit_at(m - 1).error <= epsilon:
+                m -= 1
+            hi = m
+        else:
+            lo, step = m, 1
+            while True:
+                hi = min(lo + step, limit)
+                if fit_at(hi).error <= epsilon:
+                    break
+                if hi == limit:
+                    f = fit_at(limit)
+                    return WidthResult(None, f.error, float(f.rates.min()), None, p=1)
+                lo, step = hi, 2 * step
+            while hi - lo > 1:
+                mid = (lo + hi) // 2
+                if fit_at(mid).error <= epsilon:
+                    hi = mid
+                else:
+                    lo = mid
+        f = fit_at(hi)
+        model = f.model if hi <= model_limit else None
+        return WidthResult(int(hi), f.error, float(f.rates.min()), model, p=1, log10_width=math.log10(hi))
+    # fixed grid: Markov's value D_m ≤ E_m, bisection in ln(m + 1)
+    max_log = math.log(max_width + 1.0) if max_width is not None else 1e300
+    bound = l1fit.grid_l1_width_bound(target, epsilon, beta)
+    m, L, value = l1fit._fixed_l1_width(target, epsilon, beta, max_log)
+    if m is None and L > max_log:
+        return WidthResult(None, value, beta, None, p=1, kind="lower bound", bound_log10_width=bound)
+    log10w = math.log10(m) if m is not None else (L + math.log1p(-math.exp(-L))) / math.log(10.0)
+    kind = "lower bound"
+    if m is not None and m <= 512 and l1fit.markov_certificate(target, m, beta)[1] <= epsilon:
+        kind = "smallest"   # the interpolant reaches ε at m, while E_{m−1} ≥ D_{m−1} > ε
+    width = m if m is not None and m <= 10**15 else None
+    return WidthResult(width, value, beta, None, p=1, log10_width=log10w, kind=kind, bound_log10_width=bound)
+
+
+def required_width(target, epsilon: float, rule: str = "fixed", *, p: int = 2, beta: float = 1.0,
+                   ratio: float = 2.0, rate_max: float = 64.0, max_width: float | None = None,
+                   model_limit: int = 64) -> WidthResult:
+    r"""The smallest width whose best fit reaches relative error :math:`\epsilon` under an exponent rule.
 
     Rules:
 
     * ``'fixed'`` — the stable grid :math:`\lambda_k = k\beta` (stability margin
-      :math:`\beta` for every width). Errors are non-increasing in :math:`m`
-      (nested spaces); the width is found by doubling and bisection with
-      :func:`fixed_grid_errors`, up to ``max_width``.
+      :math:`\beta` for every width);
     * ``'geometric'`` — free exponents on the geometric grid
-      :math:`\lambda_k = \lambda_{\max}r^{-(k-1)}` (:func:`geometric_rates`),
-      widths up to ``min(max_width, 400)``; the smallest rate then sits
-      exponentially close to the stability boundary.
+      :math:`\lambda_k = \lambda_{\max}r^{-(k-1)}` (:func:`geometric_rates`); the
+      smallest rate then sits exponentially close to the stability boundary.
+
+    Norms:
+
+    * ``p=2`` (default) — relative :math:`L^2` error of the best :math:`L^2` fit.
+      Fixed grid: doubling and bisection with :func:`fixed_grid_errors` (Blaschke
+      formula), up to ``max_width`` (default :math:`10^{15}`); geometric: widths up to
+      ``min(max_width, 400)``.
+    * ``p=1`` — relative :math:`L^1` error :math:`\|\rho-\hat\rho\|_1/\|\rho\|_1` of the
+      best :math:`L^1` fit (the uniform error of the theorems).
+
+      - Geometric: the linear program of :func:`lrnn.l1fit.best_l1_fit` (accurate to
+        about :math:`10^{-3}` relative), searched from the :math:`L^2` width, widths
+        up to ``min(max_width, 400)`` (default 200).
+      - Fixed grid: the smallest width whose Markov value
+        (:func:`lrnn.l1fit.fixed_grid_l1_errors`, a lower bound on the best error
+        :math:`E_m`) reaches :math:`\epsilon`, found by bisection in :math:`\ln(m+1)`, so
+        that widths like :math:`10^{2000}` are found (read ``log10_width``). Since
+        :math:`E_{m-1}\ge D_{m-1}>\epsilon`, it is a **lower bound** on the required
+        width (``kind='lower bound'``); when :math:`m\le512` and Markov's interpolant
+        reaches :math:`\epsilon` (:func:`lrnn.l1fit.markov_certificate`) it is the
+        smallest width (``kind='smallest'``). ``bound_log10_width`` holds the weaker,
+        explicit lower bound of the book's Proposition
+        (:func:`lrnn.l1fit.grid_l1_width_bound`). No model is returned.
 
     Parameters
     ----------
     target : Kernel
-        As in :func:`best_error`.
+        As in :func:`best_error` (``p=2``); any kernel of one sign at large times (``p=1``).
     epsilon : float
-        Target relative :math:`L^2` error, :math:`0 < \epsilon < 1`.
+        Target relative error, :math:`0 < \epsilon < 1`.
     rule : {'fixed', 'geometric'}
+    p : {2, 1}, default 2
+        The norm of the error.
     beta : float, default 1.0
         Spacing of the fixed grid.
     ratio, rate_max : float
         Ratio (> 1) and largest rate of the geometric grid.
-    max_width : float, default 1e15
-        Search limit.
+    max_width : float, optional
+        Search limit (default :math:`10^{15}` for ``p=2``; for ``p=1``: 200 on the
+        geometric grid, none on the fixed grid).
     model_limit : int, default 64
         Fit and return a model only up to this width: :func:`lrnn.fit` with the
-        rates prescribed (geometric rule), the extended-precision Gram solve of
-        :func:`exact_fit` (fixed rule, whose Gram matrix is Hilbert-like).
+        rates prescribed (geometric rule, ``p=2``), the extended-precision Gram solve
+        of :func:`exact_fit` (fixed rule, ``p=2``), the linear program (geometric
+        rule, ``p=1``).
 
     Returns
     -------
@@ -792,19 +866,26 @@ def required_width(target, epsilon: float, rule: str = "fixed", *, beta: float =
         raise ValueError(f"epsilon must be a relative error in (0, 1), got {epsilon}")
     if rule not in ("fixed", "geometric"):
         raise ValueError(f"rule must be 'fixed' or 'geometric', got {rule!r}")
-    max_width = as_real_scalar("max_width", max_width, positive=True)
+    if isinstance(p, (bool, np.bool_)) or p not in (1, 2):
+        raise ValueError(f"p must be 1 or 2 (the L¹ or L² error), got {p!r}")
+    if max_width is not None:
+        max_width = as_real_scalar("max_width", max_width, positive=True)
     model_limit = as_integer("model_limit", model_limit, minimum=0)
+    geometric_rates(1, ratio, rate_max)  # validates ratio and rate_max
+    beta = as_real_scalar("beta", beta, positive=True)
+    if p == 1:
+        return _required_width_l1(target, epsilon, rule, beta, ratio, rate_max, max_width, model_limit)
+    if max_width is None:
+        max_width = 1e15
     if rule == "geometric":
-        geometric_rates(1, ratio, rate_max)  # validates ratio and rate_max
         err = float("nan")
         for m in range(1, int(min(max_width, 400)) + 1):
             lam = geometric_rates(m, ratio, rate_max)
             err = best_error(target, lam)
             if err <= epsilon:
                 model = _fit_model(target, lam, True) if m <= model_limit else None
-                return WidthResult(m, err, float(lam.min()), model)
+                return WidthResult(m, err, float(lam.min()), model, log10_width=math.log10(m))
         return WidthResult(None, err, float(lam.min()), None)
-    beta = as_real_scalar("beta", beta, positive=True)
 
     def err_at(m):
         return float(fixed_grid_errors(target, [m], beta)[0])
@@ -826,7 +907,7 @@ def required_width(target, epsilon: float, rule: str = "fixed", *, beta: float =
                 b = mid
             else:
                 a = mid
-        return WidthResult(int(round(math.exp(b))), err_at(math.exp(b)), beta, None)
+        return WidthResult(int(round(math.exp(b))), err_at(math.exp(b)), beta, None, log10_width=b / math.log(10.0))
     while hi - lo > 1:
         mid = (lo + hi) // 2
         e_mid = err_at(mid)
@@ -835,4 +916,4 @@ def required_width(target, epsilon: float, rule: str = "fixed", *, beta: float =
         else:
             lo = mid
     model = _fit_model(target, beta * np.arange(1.0, hi + 1.0), False) if hi <= model_limit else None
-    return WidthResult(int(hi), e_hi, beta, model)
+    return WidthResult(int(hi), e_hi, beta, model, log10_width=math.log10(hi))

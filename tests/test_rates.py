@@ -315,3 +315,107 @@ def test_bad_input():
         R.RampExponential(0.0, 1.0)
     with pytest.raises(TypeError, match="dps"):
         R.exact_fit(p, [1.0], dps=20.5)
+
+
+# ----------------------------------------------------------------------------- required width in L1
+def test_required_width_l1_fixed_smallest_and_certified():
+    """Small case: the width is the smallest whose best L1 error (Markov, certified) reaches epsilon."""
+    from lrnn import l1fit
+
+    target = K.PowerLaw(1.0)
+    res = R.required_width(target, 0.2, p=1)
+    assert res.kind == "smallest" and res.p == 1 and res.model is None
+    lo, up = l1fit.markov_certificate(target, res.width)
+    assert up <= 0.2 and abs(res.error - lo) < 1e-15
+    # one unit fewer: its best error is above epsilon (the linear program, independently)
+    fit = l1fit.best_l1_fit(target, np.arange(1.0, res.width))
+    assert fit.lp_value > 0.2
+    assert res.bound_log10_width <= res.log10_width == pytest.approx(math.log10(res.width))
+
+
+def test_required_width_l1_fixed_huge_in_log_space():
+    res = R.required_width(K.PowerLaw(0.5), 1e-2, p=1)
+    assert res.width is None and res.kind == "lower bound"
+    law = (1e-2 ** -2 - 1) / 2 / math.log(10)                     # log10(m+1) from the L1 law
+    assert abs(res.log10_width / law - 1) < 2e-3
+    assert 0 < res.log10_width - res.bound_log10_width < 10        # the Proposition is nearly sharp
+    # beta scales ln m
+    r01 = R.required_width(K.PowerLaw(0.5), 1e-2, p=1, beta=0.1)
+    assert abs(r01.log10_width / (0.1 * res.log10_width) - 1) < 2e-3
+    # a search limit
+    capped = R.required_width(K.PowerLaw(0.5), 1e-2, p=1, max_width=1e100)
+    assert capped.width is None and np.isnan(capped.log10_width) and capped.error > 1e-2
+
+
+def test_required_width_l1_geometric():
+    from lrnn import l1fit
+
+    res = R.required_width(K.PowerLaw(0.5), 1e-2, "geometric", p=1)
+    assert res.width == 19 and res.min_rate == 2.0**-12
+    below = l1fit.best_l1_fit(K.PowerLaw(0.5), R.geometric_rates(res.width - 1))
+    assert res.error <= 1e-2 < below.error
+    assert isinstance(res.model, LinearRNN) and np.isclose(res.model.spectral_abscissa, -(2.0**-12))
+    # the L1 width is at least the L2 width here (the tail weighs more in L1)
+    assert res.width >= R.required_width(K.PowerLaw(0.5), 1e-2, "geometric").width
+    assert R.required_width(K.PowerLaw(0.5), 1e-6, "geometric", p=1, max_width=10).width is None
+
+
+def test_required_width_keeps_its_l2_contract():
+    res = R.required_width(K.PowerLaw(1.0), 0.08)
+    assert res.p == 2 and res.kind == "smallest" and res.log10_width == pytest.approx(math.log10(res.width))
+    with pytest.raises(ValueError, match="p must be"):
+        R.required_width(K.PowerLaw(1.0), 0.08, p=3)
+    with pytest.raises(ValueError, match="max_width"):
+        R.required_width(K.PowerLaw(1.0), 0.08, max_width=-1.0)
+
+
+# ----------------------------------------------------------------------------- the chapter's data functions
+def test_delay_line_against_expm():
+    from lrnn.plots import rates as P
+
+    d = P.delay_line_data()
+    for i, m in enumerate(d["widths"][:2]):
+        W = -2.0 * np.eye(m) + 3.0 * np.eye(m, k=-1)
+        c = 0.5 ** np.arange(m)
+        for j in (10, 60, 240):
+            ref = c @ linalg.expm(W * d["t"][j])[:, 0]
+            assert abs(d["kernels"][i][j] - ref) <= 1e-10 * abs(ref) + 1e-16
+        norms = [np.linalg.norm(linalg.expm(W * s), 2) for s in d["tn"][::15]]
+        assert np.allclose(d["norms"][i][::15], norms, rtol=1e-10)
+    # uniform convergence to e^{-t/2}: the sup errors fall fast, and are attained on the grid's range
+    assert np.all(np.diff(d["sup_error"]) < 0) and d["sup_error"][-1] < 1e-10
+    assert np.all(np.linalg.eigvals(W).real == -2.0) and np.all(d["W_norm"] <= 5.0)
+
+
+def test_width_data_consistency():
+    from lrnn.plots import rates as P
+
+    d = P.width_data(1.0)
+    assert np.all(d["fixed_l1_bound"] <= d["fixed_l1"]) and np.all(d["fixed_l2"] < d["fixed_l1"])
+    assert np.all(d["hankel"] <= d["free_l1"])
+    # the L2 curve against the Blaschke formula directly
+    assert np.isclose(d["free_l2"][9], R.best_error(K.PowerLaw(1.0), R.geometric_rates(10)), rtol=1e-12)
+
+
+def test_jackson_data_slopes_measured_in_l1():
+    from lrnn import l1fit
+    from lrnn.plots import rates as P
+
+    d = P.jackson_data(1.5, 1.0)
+    assert d["alpha"] == 1 and d["bprime"] == 0.5
+    e8 = l1fit.best_l1_fit(R.RampExponential(1.5, 1.0, 1.0), 0.5 * np.arange(1.0, 9.0)).error
+    assert d["proof"][list(d["widths"]).index(8)] == e8
+    assert d["slope_proof"] < -d["alpha"]
+
+
+def test_widgets_redraw_from_cached_data():
+    pytest.importorskip("ipywidgets")
+    from lrnn.widgets import rates as W
+
+    ui = W.required_width()
+    slider = ui.children[0].children[0]
+    first = ui.children[1].value
+    slider.value = 1e-1
+    assert ui.children[1].value != first and 1e-1 in ui.view.cache
+    t = ui.redraw()                                   # a second visit is a cache hit
+    assert t < 0.05
