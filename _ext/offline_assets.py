@@ -5,7 +5,7 @@ manager from CDNs, and matplotlib's ``to_jshtml`` scrubbers link Font Awesome fr
 CDN. A reader with no network (a classroom with poor internet, a downloaded copy of
 ``_build/html``) then sees raw TeX and blank scrubber buttons. This Sphinx extension
 
-1. fetches pinned packages from the npm registry **at build time** with ``npm pack``
+1. fetches pinned packages (MathJax 4 and its font, require.js, the widget manager, Font Awesome) from the npm registry **at build time** with ``npm pack``
    (checking each tarball against the registry's sha512 integrity), caches them in
    ``$XDG_CACHE_HOME/curse-of-memory/offline-assets`` (``~/.cache/...`` by default),
 2. unpacks the files the pages need into a folder added to ``html_static_path``
@@ -13,8 +13,10 @@ CDN. A reader with no network (a classroom with poor internet, a downloaded copy
 3. points ``mathjax_path`` and myst-nb's ``nb_ipywidgets_js`` at those copies, and
 4. rewrites the Font Awesome ``<link>`` of the scrubbers to the local copy.
 
-It is registered through ``sphinx.local_extensions`` in ``_config.yml``; the browser
-test (``tests/test_browser.py``) checks the result with the network off.
+MathJax is loaded on every page (also those without math of their own: the search page
+typesets the math in its result snippets, see ``_static/search-math.js``). It is registered
+through ``sphinx.local_extensions`` in ``_config.yml``; the browser test
+(``tests/test_browser.py``) checks the result with the network off.
 """
 
 from __future__ import annotations
@@ -44,10 +46,21 @@ PREFIX = "offline"
 PACKAGES = [
     {
         "name": "mathjax",
-        "version": "3.2.2",
-        "integrity": "sha512-Bt+SSVU8eBG27zChVewOicYs7Xsdt40qm4+UpHyX7k0/O9NliPc+x77k1/FEsPsjKPZGJvtRZM1vO+geW0OhGw==",
-        # tex-mml-chtml.js loads its fonts and optional components relative to itself.
-        "files": {"es5/": "mathjax/"},
+        "version": "4.1.3",
+        "integrity": "sha512-BN/8Pkgn7G1pIDYJqd9md+JHsE/jydSYbyOZnSdSA0WziuVO8mRxdYiWFumkVVly/8U+hm9DpIIoWuvySverzw==",
+        # the combined component and what it loads relative to itself: TeX extensions,
+        # the accessibility explorer and its speech worker with the speech rule maps
+        "files": {"tex-mml-chtml.js": "mathjax/tex-mml-chtml.js", "LICENSE": "mathjax/LICENSE",
+                  "input/": "mathjax/input/", "output/": "mathjax/output/", "a11y/": "mathjax/a11y/",
+                  "ui/": "mathjax/ui/", "sre/": "mathjax/sre/", "adaptors/": "mathjax/adaptors/"},
+    },
+    {
+        "name": "@mathjax/mathjax-newcm-font",
+        "version": "4.1.3",
+        # MathJax 4's default font: its CHTML woff2 files and dynamically loaded ranges
+        "integrity": "sha512-gzAB3dFHilHX1l5x2xUqRL+1jDQt3Fyza1DkEMVXWC4E8SvsGdlgEza47HYi2WhVcgfkvf4zgUGzuhbq3Pjlew==",
+        "files": {"chtml/": "mathjax-newcm-font/chtml/", "chtml.js": "mathjax-newcm-font/chtml.js",
+                  "package.json": "mathjax-newcm-font/package.json"},
     },
     {
         "name": "requirejs",
@@ -85,6 +98,9 @@ WIDGETS_CONFIG_JS = """\
 """
 WIDGETS_CONFIG = f"{PREFIX}/widgets-config.js"
 MATHJAX = f"{PREFIX}/mathjax/tex-mml-chtml.js"
+#: MathJax 4 loads its fonts from ``[fonts]/mathjax-newcm-font/...`` (a CDN by default): the folder
+#: beside ``mathjax/``, resolved against the URL of ``tex-mml-chtml.js`` (``[mathjax]``).
+MATHJAX_LOADER = {"paths": {"fonts": "[mathjax]/.."}}
 REQUIREJS = f"{PREFIX}/requirejs/require.js"
 HTML_MANAGER = f"{PREFIX}/html-manager/embed-amd.js"
 FONT_AWESOME = f"_static/{PREFIX}/font-awesome/css/font-awesome.min.css"
@@ -192,6 +208,10 @@ def on_config_inited(app: Sphinx, config) -> None:
     static_root = prepare()
     config.html_static_path = list(config.html_static_path) + [str(static_root)]
     config.mathjax_path = MATHJAX
+    mj = dict(config.mathjax3_config or {})
+    mj["loader"] = {**MATHJAX_LOADER, **(mj.get("loader") or {}),
+                    "paths": {**MATHJAX_LOADER["paths"], **((mj.get("loader") or {}).get("paths") or {})}}
+    config.mathjax3_config = mj
     # myst-nb adds these (paths relative to _static) to pages that carry widget state.
     config.nb_ipywidgets_js = {REQUIREJS: {}, WIDGETS_CONFIG: {}, HTML_MANAGER: {}}
 
@@ -232,78 +252,8 @@ def on_html_page_context(app: Sphinx, pagename, templatename, context, doctree) 
     context["body"] = body
 
 
-def latex_macros(mathjax3_config: dict | None) -> str:
-    r"""LaTeX definitions of the MathJax macros of ``mathjax3_config["tex"]["macros"]``.
-
-    ``name: body`` becomes ``\providecommand{\name}{}\renewcommand{\name}{body}`` and
-    ``name: [body, n]`` a macro with ``n`` arguments, so that the PDF typesets the same
-    TeX as the HTML from the single list of macros in ``_config.yml``.
-    """
-    macros = ((mathjax3_config or {}).get("tex") or {}).get("macros") or {}
-    lines = [r"\usepackage{amsmath,amssymb}"]
-    for name, value in macros.items():
-        body, nargs = (value[0], int(value[1])) if isinstance(value, (list, tuple)) else (value, 0)
-        args = f"[{nargs}]" if nargs else ""
-        lines.append(rf"\providecommand{{\{name}}}{{}}\renewcommand{{\{name}}}{args}{{{body}}}")
-    return "\n".join(lines) + "\n"
-
-
-def on_config_inited_latex(app: Sphinx, config) -> None:
-    elements = dict(config.latex_elements or {})
-    elements["preamble"] = elements.get("preamble", "") + latex_macros(config.mathjax3_config)
-    config.latex_elements = elements
-
-
-#: Plain-text stand-ins of rich outputs that mean nothing on paper: the scrubbers' HTML
-#: and, should a live widget's output ever be kept, its repr.
-PLACEHOLDER = re.compile(r"^\s*(<IPython\.core\.display\.(HTML|Javascript) object>|interactive\(children=.*"
-                         r"|(HBox|VBox|Output|Tab|Accordion)\(.*children=.*)\s*$", re.S)
-SCRUBBER_NOTE = "(An interactive scrubber of this experiment is in the online edition of the book.)"
-
-
-def on_doctree_resolved(app: Sphinx, doctree, docname) -> None:
-    """In the PDF, replace the text stand-ins of scrubbers and widgets by a short note.
-
-    A scrubber cell outputs ``text/html`` (the animation), which LaTeX cannot show, and
-    ``text/plain`` ``<IPython.core.display.HTML object>``, which it would print verbatim.
-    """
-    if app.builder is None or app.builder.format != "latex":
-        return
-    from docutils import nodes
-
-    if docname == app.config.root_doc:
-        # The LaTeX writer takes the landing page's title as the book's title and would make
-        # each of its sections a chapter; keep them together in one chapter, "Introduction".
-        top = next(iter(doctree.findall(nodes.section)), None)
-        if top is not None and len(top) > 1 and isinstance(top[0], nodes.title):
-            inner = nodes.section("", ids=["book-introduction"], names=["book-introduction"])
-            inner += nodes.title("", "Introduction")
-            from sphinx import addnodes
-
-            rest = list(top.children[1:])
-            # the chapters (inlined toctrees: start_of_file nodes) stay at the top level
-            def holds_chapters(n) -> bool:
-                return any(isinstance(m, (addnodes.toctree, addnodes.start_of_file)) for m in n.findall())
-
-            tocs = [n for n in rest if holds_chapters(n)]
-            del top[1:]
-            inner.extend([n for n in rest if n not in tocs])
-            top += inner
-            top.extend(tocs)
-
-    for block in list(doctree.findall(nodes.literal_block)):
-        if PLACEHOLDER.match(block.astext()):
-            is_html = "IPython.core.display" in block.astext()
-            note = nodes.paragraph("", "", nodes.emphasis("", SCRUBBER_NOTE)) if is_html else None
-            if note is not None:
-                block.replace_self(note)
-            else:
-                block.parent.remove(block)
-
-
 def setup(app: Sphinx) -> dict:
-    app.connect("config-inited", on_config_inited_latex, priority=900)
-    app.connect("doctree-resolved", on_doctree_resolved)
+    app.set_html_assets_policy("always")  # MathJax on every page (search snippets, bibliography)
     # after myst-nb has registered nb_ipywidgets_js, before sphinx.ext.mathjax reads mathjax_path
     app.connect("config-inited", on_config_inited, priority=900)
     app.connect("html-page-context", on_html_page_context, priority=900)  # after myst-nb's per-page scripts
