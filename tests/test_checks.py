@@ -1,7 +1,8 @@
 """lrnn.checks: every self-check passes on the reference answer and fails, with a hint, on wrong answers.
 
 The reference answers here are computed by a second method, independent of the checks' own references (which use
-quadrature, ODE solves and Lyapunov equations): closed forms, and lrnn's own solvers.
+quadrature, ODE solves and Lyapunov equations): closed forms, and lrnn's own solvers. ``tests/test_hidden_tests.py``
+uses the same answers for the autograder's hidden tests.
 """
 
 import math
@@ -165,28 +166,38 @@ def test_registry_sources_and_docstrings():
     for label in checks.labels():
         chk = checks.get(label)
         assert chk.function.__name__ == label.replace("-", "_")
+        chapter = label.split("-")[1][1:]
+        assert chk.function.__module__ == f"lrnn.checks.c{chapter}", "one module per chapter"
         assert chk.call_source().startswith(f"lrnn.checks.{chk.function.__name__}(")
         assert chk.stub_source().count("= ...") == len(chk.answers)
         assert "Tolerance" in chk.function.__doc__, f"{label}: state the tolerance in the docstring"
-        compile(chk.solution_source(), label, "exec")
     assert checks.get("ex-does-not-exist") is None
     with pytest.raises(TypeError, match="label"):
         checks.get(3)
 
 
-def test_result_display_and_strict_mode(monkeypatch):
+def test_the_package_holds_no_solution_and_no_literal_answer():
+    """Nothing a student can import returns a solution: no solution bindings, no literal exact answers."""
+    assert not hasattr(checks.ExerciseCheck, "solution_source")
+    assert not any(hasattr(a, "solution") for label in checks.labels() for a in checks.get(label).answers)
+    sources = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "lrnn" / "checks").glob("*.py"))
+    for leak in ("2 * w0", "m2.norm", "pb2.", "eta_fast[", "E_pm[", "lam_star", "by_dets", "errs_klog",
+                 "solution_source", "1 / 4"):
+        assert leak not in sources, f"lrnn/checks contains {leak!r}"
+    # the exact answers are compared by digest: the digest of a wrong value differs
+    from lrnn.checks._core import digest
+    assert digest("ex-c4-slope", "predicted_slope", "3.000000") != digest("ex-c4-slope", "predicted_slope",
+                                                                         "2.000000")
+
+
+def test_result_display():
     ok = checks.ex_c4_slope(predicted_slope=3.0)
-    bundle = ok._repr_mimebundle_()
-    assert bundle[checks.MIME_TYPE] == {"exercise": "ex-c4-slope", "passed": True, "message": ok.message}
-    assert "PASSED" in bundle["text/plain"] and bool(ok)
+    assert "PASSED" in str(ok) and bool(ok) and "correct" in ok._repr_html_()
     bad = checks.ex_c4_slope(predicted_slope=2.5)
-    assert not bad and "NOT YET" in str(bad)
+    assert not bad and "NOT YET" in str(bad) and "not yet" in bad._repr_html_()
     with pytest.raises(AssertionError, match="ex-c4-slope"):
         bad.raise_if_failed()
-    monkeypatch.setenv("LRNN_STRICT_CHECKS", "1")
-    with pytest.raises(AssertionError):
-        checks.ex_c4_slope(predicted_slope=2.5)
-    assert checks.ex_c4_slope(predicted_slope=3.0).passed
+    assert ok.raise_if_failed() is ok
 
 
 def test_a_student_function_that_raises_fails_the_check():
@@ -198,40 +209,6 @@ def test_a_student_function_that_raises_fails_the_check():
     assert not result.passed and "`grad_w` should be a function" in result.message
 
 
-def _assigned_names(md: Path) -> set[str]:
-    """Every name a chapter's code binds (assignments, loop targets, imports, defs)."""
-    import ast
-    import jupytext
-    names = set()
-    for cell in jupytext.read(md).cells:
-        if cell.cell_type != "code":
-            continue
-        src = "\n".join(l for l in cell.source.split("\n") if not l.lstrip().startswith(("%", "!")))
-        for node in ast.walk(ast.parse(src)):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                names.add(node.id)
-            elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-                names.add(node.name)
-            elif isinstance(node, (ast.Import, ast.ImportFrom)):
-                names.update((a.asname or a.name).split(".")[0] for a in node.names)
-    return names
-
-
-@pytest.mark.parametrize("label", checks.labels())
-def test_solution_bindings_use_names_the_chapter_defines(label):
-    """The instructor edition binds each answer from the chapter's solution: those names must exist there."""
-    import ast
-    import builtins
-    md = next(md for md in sorted((ROOT / "chapters").glob("*.md"))
-              if label in {ex.label for ex in parse_chapter(md).exercises})
-    defined = _assigned_names(md) | set(dir(builtins))
-    for answer in checks.get(label).answers:
-        tree = ast.parse(answer.solution, mode="eval")
-        bound = {a.arg for n in ast.walk(tree) if isinstance(n, ast.Lambda) for a in n.args.args}
-        used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)} - bound
-        assert used <= defined, f"{label}: {answer.name} = {answer.solution} uses undefined {used - defined}"
-
-
 def test_chapter_5_checks_recognise_typical_mistakes():
     ref = REFS["ex-c5-dense"]
     ts, M = ref["ts"], ref["M_dense"]
@@ -240,7 +217,7 @@ def test_chapter_5_checks_recognise_typical_mistakes():
     result = checks.ex_c5_dense(ts=ts, M_dense=signed)
     assert not result.passed and "absolute value" in result.message
     result = checks.ex_c5_dense(ts=ts, M_dense=M[:-1])
-    assert not result.passed and "one value per time" in result.message
+    assert not result.passed and "one value per entry of `ts`" in result.message
     assert not checks.ex_c5_dense(ts=ts[:5], M_dense=M[:5]).passed                       # too few times
 
     def broken(v):

@@ -46,10 +46,16 @@ class Piece:
 
 @dataclass
 class Exercise:
-    """An exercise found in a chapter: its label, title and whether its solution has prose and code."""
+    """An exercise found in a chapter: its label, title, number and whether its solution has prose and code.
+
+    ``title`` is the directive's argument, or else a bold phrase that opens the statement
+    (``**The best single exponential.**``); ``number`` is its position among the chapter's numbered exercises
+    (1, 2, …), as sphinx-exercise numbers them within a chapter.
+    """
 
     label: str
     title: str = ""
+    number: int = 0
     has_solution: bool = False
     has_prose: bool = False
     has_code: bool = False
@@ -148,7 +154,11 @@ def parse_chapter(path: str | Path) -> Chapter:
                 label = next((lm.group(1) for lm in map(_LABEL.match, block[1:]) if lm), None)
                 if label is None:
                     raise ValueError(f"{path.name}: an exercise directive without :label: at {lines[i]!r}")
-                ex = Exercise(label, title=arg)
+                body = [line for line in block[1:-1] if not line.lstrip().startswith(":")]
+                title = arg or _opening_bold(body)
+                numbered = not any(line.strip() == ":nonumber:" for line in block[1:-1])
+                count = sum(1 for e in chapter.exercises if e.number) + 1
+                ex = Exercise(label, title=title, number=count if numbered else 0)
                 exercises[label] = ex
                 chapter.exercises.append(ex)
                 buf.extend(block)
@@ -161,18 +171,16 @@ def parse_chapter(path: str | Path) -> Chapter:
                 flush()
                 exercises[label].has_solution = True
                 buf_solution = label
-                if name == "solution":
-                    buf.extend(block)
+                if name == "solution":               # one piece: its content, without fences and options
+                    buf.extend(line for line in block[1:-1] if not re.match(r"^:[\w-]+:", line.strip()))
                     exercises[label].has_prose = True
                     flush()
                     buf_solution = open_solution
-                else:
+                else:                                # the fences themselves belong to no piece
                     open_solution = label
-                    buf.extend(block)
             elif name == "solution-end":
                 if not open_solution:
                     raise ValueError(f"{path.name}: solution-end without solution-start at {lines[i]!r}")
-                buf.extend(block)
                 flush()
                 open_solution = None
                 buf_solution = None
@@ -183,6 +191,13 @@ def parse_chapter(path: str | Path) -> Chapter:
     if open_solution:
         raise ValueError(f"{path.name}: the solution of {open_solution!r} has no solution-end")
     return chapter
+
+
+def _opening_bold(body: list[str]) -> str:
+    """The bold phrase that opens an exercise statement (``**Title.**``), without its final full stop."""
+    text = " ".join(line.strip() for line in body).strip()
+    m = re.match(r"^\*\*(.+?)\*\*", text)
+    return m.group(1).strip().rstrip(".").strip() if m else ""
 
 
 def is_fence_only(text: str) -> bool:
