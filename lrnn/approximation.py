@@ -61,11 +61,15 @@ the exact Blaschke-product error with an analytic Jacobian, from several
 log-spaced and clustered starts and three minimal ratios between neighbouring
 rates (1.1, 1.02, 1.003), scored by the exact error plus the float64 floor;
 for other kernels the residual is sampled on a logarithmic time grid (Kaufman's
-Jacobian) from the best of 16 log-spaced starts, with neighbouring rates at
-least a factor 1.1 apart. The final coefficients are the best ones for the
-chosen rates. Rates stay positive by construction (log parametrisation), so
-the model is always stable. It is a local method: good rates, not provably
+Jacobian) from the best of 16 log-spaced starts (ranked on the grid, the best
+three scored exactly), with neighbouring rates at least a factor 1.1 apart.
+The final coefficients are the best ones for the chosen rates. Rates stay
+positive by construction (log parametrisation), so the model is always stable. It is a local method: good rates, not provably
 optimal ones.
+
+Errors of a model: :func:`l2_error` (exact for exponential-sum targets) and
+:func:`l1_error` — the :math:`L^1` error of the approximation theorems — by
+vectorised adaptive Gauss–Legendre quadrature in :math:`\ln(1+t)`.
 """
 
 from __future__ import annotations
@@ -179,24 +183,24 @@ def _log_products(p: np.ndarray, lam: np.ndarray):
 
 
 def blaschke_error(rate: float, exponents) -> float:
-    r"""Relative :math:`L^2` error of the best approximation of :math:`e^{-\gamma t}` from :math:`\{e^{-\lambda_kt}\}`.
+    r"""Relative :math:`L^2` error of the best approximation of :math:`e^{-\kappa t}` from :math:`\{e^{-\lambda_kt}\}`.
 
     .. math::
 
-        \min_a \frac{\|e^{-\gamma t}-\sum_k a_ke^{-\lambda_kt}\|_{L^2}}{\|e^{-\gamma t}\|_{L^2}}
-        = \prod_{k=1}^m \frac{|\gamma-\lambda_k|}{\gamma+\lambda_k}.
+        \min_a \frac{\|e^{-\kappa t}-\sum_k a_ke^{-\lambda_kt}\|_{L^2}}{\|e^{-\kappa t}\|_{L^2}}
+        = \prod_{k=1}^m \frac{|\kappa-\lambda_k|}{\kappa+\lambda_k}.
 
     Parameters
     ----------
     rate : float
-        The target's decay rate :math:`\gamma > 0`.
+        The target's decay rate :math:`\kappa > 0`.
     exponents : array_like, shape (m,)
         Positive, distinct rates :math:`\lambda_k`.
 
     Returns
     -------
     float
-        The product (computed as a sum of logarithms; 0 when γ is one of the rates).
+        The product (computed as a sum of logarithms; 0 when κ is one of the rates).
     """
     g = as_real_scalar("rate", rate, positive=True)
     lam = _as_rates(exponents)
@@ -715,15 +719,18 @@ def fit(target, hidden_size: int, exponents=None) -> LinearRNN:
     The error of the returned model is ``lrnn.distance(target, model, 2)``;
     :func:`l2_error` evaluates it without cancellation for exponential-sum
     targets (``lrnn.distance`` loses digits when the weights are large and
-    alternate in sign). For ``target = Exponential(γ)`` and fixed rates, the
-    relative error equals :func:`blaschke_error` ``(γ, exponents)`` to 1e-8
+    alternate in sign). For ``target = Exponential(κ)`` and fixed rates, the
+    relative error equals :func:`blaschke_error` ``(κ, exponents)`` to 1e-8
     relative while :func:`coefficient_floor` stays below about 1e-4 of it
     (rounding adds in quadrature): for λ_k = k up to m = 16, for rates
     log-spaced over four decades beyond m = 32.
 
-    Cost (2 shared cores): fixed rates 0.1–1 ms (40 ms for an Airy kernel,
-    whose Laplace transform is a quadrature) at m = 32; free rates 2–70 ms for
-    exponential sums, 0.01–1 s for other kernels at m ≤ 16.
+    Cost (CPU time, 2 shared cores; ``benchmarks/bench_fit.py``): fixed rates
+    0.1–2 ms (about 90 ms for an Airy kernel, whose Laplace transform is a
+    quadrature) at m = 32; free rates 10–130 ms for exponential sums and
+    0.01–0.4 s for other kernels at m ≤ 16. Free fits run BLAS single-threaded
+    (``threadpoolctl``, when installed): faster for these small problems, and
+    reproducible whatever threads ran before.
 
     Examples
     --------

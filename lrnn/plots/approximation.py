@@ -76,6 +76,9 @@ SEQUENCE_LABELS = {
     "2^k": r"$\lambda_k=2^{k-1}$",
     "log-spaced": r"log-spaced on $[1/m,\,m]$",
 }
+# The views' texts are plain Unicode (no mathtext): a scrubber renders every frame with a new renderer, whose
+# mathtext cache starts empty, so each math string would be parsed again for every frame and every update.
+_PLAIN_LABELS = {"k": "λₖ = k", "k^2": "λₖ = k²", "2^k": "λₖ = 2ᵏ⁻¹", "log-spaced": "log-spaced on [1/m, m]"}
 #: Width (inches) of a figure that fills the book's text column.
 COLUMN = 6.8
 
@@ -87,11 +90,25 @@ _MAX_WIDTH = 32
 _FLOOR = 1e-300  # an exact zero error is drawn at the bottom of a log axis
 
 
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _decade_label(value: float, _pos=None) -> str:
+    """``10⁻³`` in plain Unicode text (no mathtext to parse when a frame is drawn)."""
+    if not value > 0:
+        return ""
+    k = int(round(np.log10(value)))
+    if abs(np.log10(value) - k) > 1e-6:
+        return ""
+    return "1" if k == 0 else "10" + str(k).translate(_SUPERSCRIPT)
+
+
 def _light_log_axis(axis, every: int = 1) -> None:
-    """Major ticks every ``every`` decades and no minor ticks: a log axis that is cheap to redraw."""
-    from matplotlib.ticker import LogLocator, NullLocator
+    """Major ticks every ``every`` decades, plain-text labels, no minor ticks: a log axis cheap to redraw."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
     axis.set_major_locator(LogLocator(base=10.0 ** every, numticks=12))
+    axis.set_major_formatter(FuncFormatter(_decade_label))
     axis.set_minor_locator(NullLocator())
 
 
@@ -212,10 +229,10 @@ class WidthFitView:
         self.axes = (ax_k, ax_e)
         self.figure = ax_k.figure
         ax_k.axhline(0.0, color="0.6", lw=0.8)
-        (self._target,) = ax_k.plot([], [], color=COLORS["black"], lw=2.2, label=r"target $\rho$")
+        (self._target,) = ax_k.plot([], [], color=COLORS["black"], lw=2.2, label="target ρ")
         (self._fit,) = ax_k.plot([], [], color=COLORS["vermillion"], ls="--", lw=1.8, label="fit")
-        ax_k.set_xlabel("$t$")
-        ax_k.set_ylabel(r"kernel $\rho(t)$")
+        ax_k.set_xlabel("lag t")
+        ax_k.set_ylabel("kernel ρ(t)")
         self._legend = ax_k.legend(loc="upper right")
         (self._curve,) = ax_e.plot([], [], "o-", color=COLORS["blue"], lw=1.6, ms=5)
         (self._mark,) = ax_e.plot([], [], "s", ms=11, mfc="none", mec=COLORS["vermillion"], mew=2)
@@ -224,8 +241,8 @@ class WidthFitView:
         ax_e.set_xticks([1, 2, 4, 8, 16, 32], ["1", "2", "4", "8", "16", "32"])
         ax_e.xaxis.set_minor_locator(NullLocator())
         ax_e.set_xlim(0.8, 1.25 * _MAX_WIDTH)
-        ax_e.set_xlabel("width $m$")
-        ax_e.set_ylabel(r"$\|\rho-\hat\rho_m\|_2\,/\,\|\rho\|_2$")
+        ax_e.set_xlabel("width m")
+        ax_e.set_ylabel("relative L² error")
 
     def update(self, name: str = "airy", m: int = 8) -> dict:
         """Show the fit of width ``m`` to the target ``name`` (one of :data:`TARGETS`, 1 ≤ m ≤ 32).
@@ -402,7 +419,7 @@ class MuntzView:
             ax = ax_a if panel == "a" else ax_b
             for name in names:
                 i = SEQUENCES.index(name)
-                (line,) = ax.plot([], [], color=CYCLE[i], ls=LINESTYLES[i], lw=2.0, label=SEQUENCE_LABELS[name])
+                (line,) = ax.plot([], [], color=CYCLE[i], ls=LINESTYLES[i], lw=2.0, label=_PLAIN_LABELS[name])
                 self._lines[panel, name] = line
         self._plateau_text = {}
         for name in ("k^2", "2^k"):
@@ -416,11 +433,12 @@ class MuntzView:
             ax.set_ylim(*ylim)
             _light_log_axis(ax.yaxis, every)
             _light_log_axis(ax.xaxis)
-            ax.set_xlabel("width $m$")
+            ax.set_xlabel("width m")
+        ax_a.set_xticks([1, 10, 100, 1000], ["1", "10", "100", "1000"])
         ax_b.set_xticks([1, 2, 4, 8, 16, 32, 64], ["1", "2", "4", "8", "16", "32", "64"])
-        ax_a.set_ylabel(r"best $\|\rho-\hat\rho_m\|_2\,/\,\|\rho\|_2$")
+        ax_a.set_ylabel("best relative L² error")
         ax_a.set_title("(a) fixed sequences of rates")
-        ax_b.set_title("(b) grids that move with $m$")
+        ax_b.set_title("(b) grids that move with m")
         self._legends, self._shown = (None, None), None
         self._title = self.figure.suptitle(" ")  # plain text: no mathtext parse per update
         self._zero_note = ax_a.text(0.5, 0.55, "", transform=ax_a.transAxes, ha="center", va="center")
@@ -567,9 +585,9 @@ def substitution_diagram():
     for x in marks:
         fig.add_artist(ConnectionPatch(xyA=(x, 0.0), coordsA=ax_t.transData, xyB=(np.exp(-x), 1.08),
                                        coordsB=ax_u.transData, color="0.6", lw=1.0, zorder=0))
-    fig.text(0.5, 0.5, r"$u=e^{-t},\quad dt=-\frac{du}{u}:\qquad \int_0^\infty|f(t)|\,dt"
-                       r"=\int_0^1|f(-\ln u)|\,\frac{du}{u}$",
-             ha="center", va="center", bbox=dict(boxstyle="round,pad=0.3", fc="white", ec="0.6"))
+    fig.text(0.5, 0.5, r"$u=e^{-t},\ \ dt=-du/u:\qquad \int_0^\infty|f(t)|\,dt"
+                       r"\;=\;\int_0^1|f(-\ln u)|\;du/u$",
+             ha="center", va="center", fontsize=11, bbox=dict(boxstyle="round,pad=0.35", fc="white", ec="0.6"))
     ax_u.annotate(r"the whole tail $t\geq 3$ lands in $(0,\,0.05]$", xy=(0.025, 0.03), xytext=(0.25, 0.62),
                   arrowprops=dict(arrowstyle="->", color="0.3", lw=1.0), ha="center", va="center")
     return fig
@@ -583,6 +601,10 @@ def draw_error_curves(axes, errors: Mapping[str, Mapping[int, tuple[float, float
         for j, ax in enumerate(axes):
             ax.loglog(ms, [max(row[m][j], 1e-17) for m in ms], marker="o", color=CYCLE[i % len(CYCLE)],
                       ls=LINESTYLES[i % len(LINESTYLES)], label=name)
+    for ax in axes:
+        _light_log_axis(ax.yaxis, every=2)
+        ax.set_xticks([1, 2, 4, 8, 16], ["1", "2", "4", "8", "16"])
+        ax.xaxis.set_minor_locator(NullLocator())
     axes[0].set_ylabel(r"$\|\rho-\hat\rho_m\|_2/\|\rho\|_2$")
     axes[1].set_ylabel(r"$\|\rho-\hat\rho_m\|_1/\|\rho\|_1$")
     axes[0].set_title("$L^2$ (what the fit minimises)")
