@@ -475,3 +475,86 @@ def test_bad_inputs():
         lrnn.gradient_flow(k, init, 1.0, level=0.5)
     with pytest.raises(ValueError, match="w0"):
         training.reduced_escape_estimates(kernels.Delayed(5.0), 0.0, 0.01)
+
+
+# ----------------------------------------------------------------------------- figures and live widgets
+def test_escape_rates_figure_slopes():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from lrnn.plots import training as tp
+
+    lags = np.array([4.0, 5.0, 6.0, 8.0])
+    tau = np.exp(1.5 * lags + 0.1 * lags**2)
+    fig, fitted, local = tp.escape_rates_figure(lags, {"a": tau, "b": 2 * tau}, limit=2.0)
+    want = np.diff(np.log(tau)) / np.diff(lags)
+    assert np.allclose(local["a"], want) and np.allclose(local["b"], want)
+    assert fitted["a"] == pytest.approx(np.polyfit(lags, np.log(tau), 1)[0])
+    assert len(fig.axes) == 2
+    plt.close(fig)
+    with pytest.raises(TypeError, match="taus"):
+        tp.escape_rates_figure(lags, [], limit=2.0)
+    with pytest.raises(ValueError, match="limit"):
+        tp.escape_rates_figure(lags, {"a": tau}, limit=0.0)
+
+
+def test_plateau_flow_cache_and_figures():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from lrnn.plots import training as tp
+
+    fl, E = tp.plateau_flow(5.0)
+    assert tp.plateau_flow(5.0)[0] is fl                                   # cached
+    target, init, E2 = training.plateau_problem(5.0)
+    assert E == E2 and fl.escape == pytest.approx(
+        lrnn.gradient_flow(target, init, 1e7, n_points=300, drop=0.05 * E, level=E).escape, rel=1e-12)
+    fig = tp.mechanism_diagram()
+    assert len(fig.axes) == 3
+    fig2, taus = tp.optimizer_figure(((0.05, "gd"), (0.01, "adam")), lag=5.0, steps=500)
+    run, tau, _ = tp.optimizer_run(0.05, "gd", lag=5.0, steps=500)
+    assert taus[0] == tau and tp.optimizer_run(0.05, lag=5.0, steps=500)[0] is run   # one cache entry
+    for f in (fig, fig2):
+        plt.close(f)
+
+
+def test_fast_figure_blit_equals_a_full_redraw():
+    """The blitted image (saved background + redrawn artists) is the picture a full redraw gives, up to the
+    drawing order where the curve crosses the axes frame (blitted artists are drawn last)."""
+    import io
+
+    from PIL import Image
+
+    from lrnn.widgets.training import FastFigure
+
+    fast = FastFigure(1, 1, width=3.0, height=2.0)
+    (line,) = fast.axes.plot([0, 1], [0, 1], lw=2)
+    fast.axes.set_xlim(0, 1)
+    fast.axes.set_ylim(0, 1)
+    fast.freeze([line])
+    first = fast.png()
+    line.set_ydata([1, 0])
+    blitted = np.asarray(Image.open(io.BytesIO(fast.png())))
+    assert fast.png() != first
+    line.set_animated(False)                                     # the same figure, drawn the ordinary way
+    fast.canvas.draw()
+    full = np.asarray(fast.canvas.buffer_rgba())
+    differ = (blitted != full).any(axis=2)
+    assert blitted.shape == full.shape and differ.sum() < 0.001 * differ.size
+
+
+def test_widgets_update_their_images():
+    pytest.importorskip("ipywidgets")
+    from lrnn.widgets import training as tw
+
+    ui = tw.plateau_widget(lags=(5.0, 6.0))
+    a, b = ui.update(5.0), ui.update(6.0)
+    assert a != b and ui.children[1].value == ui.update(6.0)
+    opt = tw.optimizer_widget(steps=300)
+    assert opt.update(lr=0.05) != opt.update(lr=0.01, optimizer="adam")
+    esc = tw.escape_widget(lags=(6.0, 7.0, 8.0))
+    assert esc.update(1.0) != esc.update(1.5)

@@ -361,21 +361,31 @@ def draw_reduced_estimates(ax, start_rate: float, lags=tuple(np.arange(4.0, 15.0
 
 # ----------------------------------------------------------------------------- optimisers
 @functools.lru_cache(maxsize=256)
+def _optimizer_run(lr: float, optimizer: str, width: int, lag: float, steps: int, momentum: float):
+    target, init, E = tr.plateau_problem(lag, width=width)
+    run = tr.train(target, init, steps, lr, optimizer, momentum=momentum)
+    ok = np.isfinite(run.loss)
+    k = np.arange(run.loss.size)
+    tau = tr.escape_time(run.loss[ok], k[ok], drop=DROP_FRACTION * E, level=E)
+    return run, tau, E
+
+
 def optimizer_run(lr: float, optimizer: str = "gd", width: int = 2, lag: float = 7.0, steps: int = 4000,
                   momentum: float = 0.9):
-    r"""One run of :func:`lrnn.train` on :func:`lrnn.training.plateau_problem` (cached), with its escape step.
+    r"""One run of :func:`lrnn.train` on :func:`lrnn.training.plateau_problem`, with its escape step (cached).
+
+    Runs are cached by their settings (however the arguments are passed), so a figure, the live
+    widget and a later cell share them; do not modify the returned arrays.
 
     Returns
     -------
     (lrnn.training.TrainingRun, float, float)
         The run, the escape step (``inf`` if none within ``steps``) and :math:`E_\ell`.
     """
-    target, init, E = tr.plateau_problem(float(lag), width=int(width))
-    run = tr.train(target, init, int(steps), float(lr), optimizer, momentum=float(momentum))
-    ok = np.isfinite(run.loss)
-    k = np.arange(run.loss.size)
-    tau = tr.escape_time(run.loss[ok], k[ok], drop=DROP_FRACTION * E, level=E)
-    return run, tau, E
+    return _optimizer_run(float(lr), str(optimizer), int(width), float(lag), int(steps), float(momentum))
+
+
+optimizer_run.cache_clear = _optimizer_run.cache_clear
 
 
 def _optimizer_label(lr: float, optimizer: str, momentum: float) -> str:
@@ -395,7 +405,7 @@ def draw_optimizer_runs(ax, settings, *, width: int = 2, lag: float = 7.0, steps
     for i, setting in enumerate(settings):
         lr, optimizer, *rest = setting
         mu = rest[0] if rest else 0.9
-        run, tau, E = optimizer_run(float(lr), optimizer, int(width), float(lag), int(steps), float(mu))
+        run, tau, E = optimizer_run(lr, optimizer, width, lag, steps, mu)
         k = np.arange(run.loss.size)
         ok = np.isfinite(run.loss)
         label = _optimizer_label(lr, optimizer, mu)
@@ -421,10 +431,16 @@ def draw_optimizer_run(ax, lr: float = 0.05, optimizer: str = "gd", width: int =
 
 def optimizer_figure(settings=((0.05, "gd"), (0.005, "momentum", 0.9), (0.01, "adam")), *, width: int = 2,
                      lag: float = 7.0, steps: int = 4000):
-    """The static figure of :func:`draw_optimizer_runs`. Returns the figure."""
+    """The static figure of :func:`draw_optimizer_runs`.
+
+    Returns
+    -------
+    (Figure, list of float)
+        The figure and the escape step of each setting (``inf`` where there is none).
+    """
     fig, ax = new_figure(1, 1, width=6.0, height=3.2)
-    draw_optimizer_runs(ax, settings, width=width, lag=lag, steps=steps)
-    return fig
+    taus = draw_optimizer_runs(ax, settings, width=width, lag=lag, steps=steps)
+    return fig, taus
 
 
 # ----------------------------------------------------------------------------- sampled data
