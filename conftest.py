@@ -8,8 +8,9 @@
       python -m pytest -m "not unit"             # the slow rest
 
   ``notebook`` (every chapter under nbval), ``book`` (builds the book), ``browser`` (the built book in headless
-  Chromium), ``pdf`` (the PDF), ``jupyterlab`` (the chapters in a real JupyterLab). Every test without one of these
-  markers is a ``unit`` test. The markers follow from the test files here, so test modules need not repeat them.
+  Chromium), ``pdf`` (the PDF), ``jupyterlab`` (the chapters in a real JupyterLab), ``coursework`` (editions and
+  grading in fresh kernels). Every test without one of these markers is a ``unit`` test. The markers follow from
+  the test files here (``FILE_MARKERS``), so test modules need not repeat them; a test may also carry one itself.
 * **nbval**: the chapter notebooks are collected in ``--nbval-lax`` mode (errors fail, outputs are not compared)
   whenever the run includes ``chapters/`` — the README's ``python -m pytest`` does — unless ``--nbval`` (strict)
   or ``--nbval-lax`` is given explicitly. Other runs (``python -m pytest tests/test_rnn.py``) collect no notebook.
@@ -34,12 +35,16 @@ MARKERS = {
     "browser": "the built book in headless Chromium (Debian: chromium chromium-driver)",
     "pdf": "the whole-book PDF (Debian: TeX Live, latexmk, xindy, poppler-utils)",
     "jupyterlab": "the chapter notebooks in a real JupyterLab driven by headless Chromium",
+    "coursework": "student/instructor editions, nbgrader and the grader, run on notebooks in fresh kernels",
 }
 FILE_MARKERS = {
     "test_book_build.py": "book",
     "test_browser.py": "browser",
     "test_pdf.py": "pdf",
     "test_jupyterlab.py": "jupyterlab",
+    "test_coursework.py": "coursework",
+    "test_coursework_nbgrader.py": "coursework",
+    "test_grading_adversarial.py": "coursework",
 }
 SLOW = set(MARKERS) - {"unit"}
 
