@@ -151,17 +151,27 @@ def _compile_pair(kernel: Kernel):
         c = kernel.weight * width * np.sqrt(np.pi) / 2.0
         tail = np.exp(-(lag / width) ** 2)
         rho0 = kernel.weight * np.exp(-((lag / width) ** 2))
-        sig2 = width**2
+        half_sig2 = 0.5 * width**2
+        offset = half_sig2 * rho0
 
         def pair(s):
-            # Delayed.laplace's two branches, selected elementwise without a reduction (tiny arrays: a
-            # reduction costs more than the special functions); on the erfc branch z <= 0, where
-            # s²ς²/4 - sℓ <= -sℓ/2 <= 0, so clipping the exponent at 0 changes nothing there.
+            # Delayed.laplace's two branches (erfc where z <= 0, erfcx where z > 0), in the same arithmetic; the
+            # branch test runs on Python floats, because a NumPy reduction costs more than the special functions
+            # on the tiny arrays of the training loops. On the erfc branch s²ς²/4 - sℓ <= -sℓ/2 <= 0, so clipping
+            # the exponent at 0 in the mixed case changes nothing there.
             z = s * width / 2.0 - lag / width
-            L = c * np.where(z > 0, tail * special.erfcx(np.maximum(z, 0.0)),
-                             np.exp(np.minimum(s * s * width * width / 4.0 - s * lag, 0.0))
-                             * special.erfc(np.minimum(z, 0.0)))
-            return L, (lag - 0.5 * sig2 * s) * L + 0.5 * sig2 * rho0
+            values = z.ravel().tolist()
+            if not values:
+                return np.zeros_like(z), np.zeros_like(z)
+            if max(values) <= 0.0:
+                L = c * (np.exp(s * s * width * width / 4.0 - s * lag) * special.erfc(z))
+            elif min(values) > 0.0:
+                L = c * (tail * special.erfcx(z))
+            else:
+                L = c * np.where(z > 0, tail * special.erfcx(np.maximum(z, 0.0)),
+                                 np.exp(np.minimum(s * s * width * width / 4.0 - s * lag, 0.0))
+                                 * special.erfc(np.minimum(z, 0.0)))
+            return L, (lag - half_sig2 * s) * L + offset
 
         return pair
     if isinstance(kernel, DampedOscillation):
