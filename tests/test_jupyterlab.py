@@ -32,6 +32,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -123,6 +124,30 @@ def _calibration_notebook():
     return nb
 
 
+def _install_cell_source() -> str | None:
+    """The chapters' install cell when it is the pinned one (JUPYTERLAB_INSTALL_CELL: a file with a cell to try)."""
+    override = os.environ.get("JUPYTERLAB_INSTALL_CELL")
+    if override:
+        return Path(override).read_text()
+    import jupytext
+
+    cell = next(c for c in jupytext.read(CHAPTERS[0]).cells if c.cell_type == "code") if CHAPTERS else None
+    return cell.source if cell is not None and "_render_traceback_" in cell.source else None
+
+
+INSTALL_FAILS = "_install_fails.ipynb"
+
+
+def _install_fails_notebook(source: str):
+    """The install cell as on a machine without lrnn and with an unreachable repository, then one more cell."""
+    broken = re.sub(r"git\+https://[^\"]+", "git+https://127.0.0.1:9/no/such-repository@v0.0.0", source)
+    broken = broken.replace('importlib.util.find_spec("lrnn") is None', "True")
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(broken), nbformat.v4.new_code_cell("print('the next cell ran')")]
+    return nb
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -143,6 +168,9 @@ def lab(tmp_path_factory):
         is_edition = committed.exists() and "jupytext" not in json.loads(committed.read_text()).get("metadata", {})
         (root / committed.name).write_text(committed.read_text() if is_edition else edition)
     (root / CALIBRATION).write_text(nbformat.writes(_calibration_notebook()))
+    install = _install_cell_source()
+    if install:
+        (root / INSTALL_FAILS).write_text(nbformat.writes(_install_fails_notebook(install)))
     settings = base / "settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True)
     # no news/update pop-up over the notebook; every other setting is JupyterLab's default
@@ -426,6 +454,35 @@ def test_baselines_in_the_same_jupyterlab(lab, browser):
     assert swap["changed"] and redraw["changed"], (swap, redraw)
     BASELINES.update(swap=swap["median_ms"], redraw=redraw["median_ms"], run_all=report["run_all"]["ms"] / 1000)
     _write_report()
+
+
+def test_a_failed_install_says_one_sentence_and_stops_run_all(lab, browser):
+    """What a Colab or local reader sees when lrnn cannot be installed: the install cell's output is one sentence
+    (what failed, what to do), with no traceback, and Run All stops there."""
+    if not (lab["root"] / INSTALL_FAILS).exists():
+        pytest.skip("the chapters do not have the pinned install cell yet (/work/brief/install_cell.md)")
+    browser.get(f"{lab['url']}/lab/tree/{INSTALL_FAILS}?token={lab['token']}&reset")
+    _wait_kernel_idle(browser)
+    browser.execute_script(START_RUN_ALL)
+    deadline = time.time() + 600
+    result = None
+    while time.time() < deadline and not result:
+        time.sleep(1.0)
+        result = browser.execute_script("return window.__runAll")
+    assert result and not result["ok"], f"Run All must stop at the failed install: {result}"
+    shown = browser.execute_script(NOTEBOOK + """
+      return nb.widgets.map(c => ({count: c.model.executionCount,
+                                   text: (c.node.querySelector('.jp-OutputArea') || {innerText: ''}).innerText,
+                                   outputs: c.model.outputs.toJSON()}));""")
+    first, second = shown
+    errors = [o for o in first["outputs"] if o["output_type"] == "error"]
+    assert len(first["outputs"]) == 1 and len(errors) == 1, first["outputs"]
+    text = first["text"].strip()
+    assert text.startswith("Installing lrnn ") and "Binder or Colab" in text and "pip install" in text, text
+    assert "Traceback" not in text and "ModuleNotFoundError" not in text and len(text.splitlines()) == 1, text
+    assert second["count"] is None and not second["outputs"], "Run All must not run the cell after the install"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(SHOTS / "install-cell-failure.png"))
 
 
 @pytest.mark.parametrize("md", CHAPTERS, ids=lambda p: p.stem)
