@@ -443,7 +443,7 @@ def _power_tower_axis(ax) -> None:
     """y axis showing log10 m on a log scale, labelled as widths 10^(10^k)."""
     ax.set_yscale("log")
     ax.set_ylim(0.3, 3e40)
-    ticks = [1.0, 1e2, 1e5, 1e10, 1e20, 1e30, 1e40]
+    ticks = [1.0, 1e3, 1e10, 1e20, 1e30, 1e40]
     ax.yaxis.set_major_locator(FixedLocator(ticks))
     ax.yaxis.set_minor_locator(NullLocator())
     ax.yaxis.set_major_formatter(FuncFormatter(
@@ -542,17 +542,16 @@ def draw_delay_line(axes, data: dict) -> None:
     a, beta = data["a"], data["beta"]
     styles = ["-", "--", "-."]
     for i, m in enumerate(data["widths"][:3]):
-        ax1.semilogy(data["tn"], data["norms"][i], styles[i], color=COLORS["vermillion"],
-                     label=rf"$\|e^{{W_m t}}\|_2$, $m={m}$")
+        ax1.semilogy(data["tn"], data["norms"][i], styles[i], color=COLORS["vermillion"], label=rf"$m={m}$")
     ax1.semilogy(data["tn"], np.exp(-a * data["tn"]), ":", color=COLORS["black"],
-                 label=rf"$e^{{-{a:g}t}}$ (spectral abscissa $-{a:g}$)")
+                 label=rf"$e^{{-{a:g}t}}$: spectral abscissa $-{a:g}$")
     ax1.semilogy(data["tn"], np.exp((data["K"] - a) * data["tn"]), ":", color=COLORS["vermillion"],
                  label=rf"$e^{{({data['K']:g}-{a:g})t}}$: the limit $m\to\infty$")
-    ax1.set_ylim(1e-6, 1e8)
-    _decades(ax1, "y", 2)
+    ax1.set_ylim(1e-6, 1e20)
+    _decades(ax1, "y", 5)
     ax1.set_xlabel("time $t$")
-    ax1.set_title("transient growth of $e^{W_m t}$")
-    ax1.legend(loc="lower left")
+    ax1.set_title(r"transient growth: $\|e^{W_m t}\|_2$")
+    ax1.legend(loc="upper left")
     t = data["t"]
     for i, m in enumerate(data["widths"][:3]):
         ax2.semilogy(t, data["kernels"][i], styles[i], color=COLORS["blue"], label=rf"kernel, $m={m}$")
