@@ -34,6 +34,7 @@ import json
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import nbformat
@@ -354,6 +355,9 @@ def test_what_the_report_says(course):
     assert any("crashed the kernel" in i for i in _incidents(course, "crash"))
     assert {r["status"] for r in _auto(rows, "monkeypatch").values()} <= {"fail", "tampered"}
     assert _auto(rows, "monkeypatch")["ex-c1-vector"]["status"] == "tampered"      # two reports: rejected
+    graded = nbformat.read(course["root"] / "autograded" / "monkeypatch" / "ch90" / "90_small.ipynb", as_version=4)
+    attack = next(c for c in graded.cells if "set_custom_exc" in c.source)
+    assert attack.metadata["lrnn_grading"]["status"] == "ok", "the attack itself ran to the end"
     assert all(r["status"] == "fail" for r in _auto(rows, "edited").values())
     assert _auto(rows, "deleted")["ex-c1-vector"]["status"] == "fail"
     assert any("ex-c1-vector-tests" in i for i in _incidents(course, "deleted"))
@@ -408,3 +412,48 @@ def test_grade_command_on_one_notebook(course, tmp_path):
     missing = subprocess.run([sys.executable, "-m", "lrnn.coursework", "grade", str(tmp_path / "nothing.ipynb")],
                              cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert missing.returncode == 2 and "path must be an existing notebook" in missing.stderr
+
+
+# ------------------------------------------------------------------------------------------------ the executor
+
+
+def _execute(cells, tmp_path, **limits):
+    from lrnn.coursework.nbgrader_plugin import RobustExecute
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
+    nb, _ = RobustExecute(**limits).preprocess(nb, {"metadata": {"path": str(tmp_path)}})
+    statuses = [c.metadata["lrnn_grading"]["status"] for c in nb.cells]
+    text = ["".join(o.get("text", "") for o in c.outputs if o.get("output_type") == "stream") for c in nb.cells]
+    return nb, statuses, text
+
+
+def test_executor_interrupts_kills_replays_and_uses_its_own_kernel(tmp_path, monkeypatch):
+    """Directly: a loop is interrupted and the kernel keeps its state; a loop that ignores SIGINT and a crash each
+    cost a kernel, after which the earlier cells are replayed; the kernel is this Python, with a private home,
+    whatever python3 kernelspec is installed."""
+    spec = tmp_path / "jupyter" / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({"argv": ["/bin/false"], "display_name": "x", "language": "python"}))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    cells = ["x = 1",
+             "while True:\n    pass",
+             "x += 1",
+             "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass",
+             "x += 10",
+             "import os\nos._exit(3)",
+             "import os, sys\nprint(x, sys.executable, os.environ['HOME'])"]
+    nb, statuses, text = _execute(cells, tmp_path, timeout=4, interrupt_grace=2, notebook_timeout=120)
+    assert statuses == ["ok", "timeout", "ok", "killed", "ok", "crashed", "ok"], statuses
+    x, python, home = text[-1].split()
+    assert x == "12" and python == sys.executable and "lrnn-grader-" in home
+    run = nb.metadata["lrnn_grading"]["run"]
+    assert run["restarts"] == 2 and len(run["incidents"]) == 2
+
+
+def test_executor_stops_at_the_notebook_time_limit(tmp_path):
+    cells = ["import time"] + ["time.sleep(1.5)"] * 12
+    start = time.monotonic()
+    nb, statuses, _ = _execute(cells, tmp_path, timeout=5, notebook_timeout=8)
+    assert time.monotonic() - start < 8 + 15
+    assert statuses[-1] == "not-run" and "time limit of 8 s" in nb.cells[-1].metadata["lrnn_grading"]["reason"]
+    assert "ok" in statuses and set(statuses) <= {"ok", "not-run", "timeout"}

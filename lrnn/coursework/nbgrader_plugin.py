@@ -509,18 +509,23 @@ class JudgeAnswers(NbGraderPreprocessor):
     _tests: dict[str, HiddenTest] | None = None
     _baseline: dict[str, str] | None = None
     _stale: list[str] = []          # watched files that differ from the course's manifest
+    _broken: str = ""               # why the hidden tests could not be loaded
     _warned: list[str] = []
 
     def __init__(self, **kw):
         super().__init__(**kw)
         cls = type(self)
         if cls._tests is None:
-            if not self.hidden_tests:
-                raise ValueError("JudgeAnswers.hidden_tests must name the folder of the hidden tests")
-            tests = load_hidden_tests(self.hidden_tests)
-            for test in tests.values():          # compute every reference before any submission runs
-                test.warm()
-            cls._tests = tests
+            try:
+                if not self.hidden_tests:
+                    raise ValueError("JudgeAnswers.hidden_tests must name the folder of the hidden tests")
+                tests = load_hidden_tests(self.hidden_tests)
+                for test in tests.values():          # compute every reference before any submission runs
+                    test.warm()
+                cls._tests = tests
+            except Exception as err:                                 # noqa: BLE001 - reported per exercise
+                cls._tests, cls._broken = {}, f"{type(err).__name__}: {err}"
+                self.log.error("The hidden tests could not be loaded (%s): nothing is autograded", cls._broken)
         if cls._baseline is None:
             cls._baseline = _digest_files(self.watch)
             if self.manifest_file and Path(self.manifest_file).is_file():
@@ -564,6 +569,14 @@ class JudgeAnswers(NbGraderPreprocessor):
             label = cell.metadata["nbgrader"]["grade_id"][: -len("-tests")]
             test = tests.get(label)
             if test is None:
+                if type(self)._broken:
+                    message = f"not graded: the hidden tests could not be loaded ({type(self)._broken})"
+                    cell.outputs = [nbformat.v4.new_output("error", ename="NotGraded", evalue=message,
+                                                           traceback=[])]
+                    points = float(cell.metadata["nbgrader"].get("points", 0.0))
+                    maximum += points
+                    cell.metadata[GRADE_KEY] = {"exercise": label, "score": 0.0, "max_score": points,
+                                                "status": "not-graded", "message": message, "parts": []}
                 continue
             points = float(cell.metadata["nbgrader"].get("points", test.points))
             status, parts, message = self._judge(cell, test, unreadable, bool(tampered))

@@ -18,7 +18,7 @@ with a ``:label:`` and gives its solution in the gated form::
 A one-piece ``{solution} ex-label`` directive (prose only) is recognised as well. Nothing is hard-coded: the
 directives are found by parsing the Markdown cells line by line, with fences of backticks or colons of any length.
 The result is a flat list of :class:`Piece` objects — Markdown text or code cells, each marked as belonging to a
-solution or not — from which :mod:`lrnn.coursework.editions` assembles the editions.
+solution or not — from which :mod:`lrnn.coursework.source` assembles the coursework notebooks.
 """
 
 from __future__ import annotations
