@@ -8,7 +8,8 @@ folder holding the chapters' Jupyter editions (the committed ``chapters/*.ipynb`
 asserts:
 
 * no error output, and Run All completes and runs every code cell (collapsed ones included);
-* every markdown cell rendered, with its math typeset by MathJax and no MathJax error element;
+* every markdown cell rendered, with its math typeset by MathJax, no MathJax error element and no undefined macro
+  (MathJax shows those as red text, not as errors);
 * no raw MyST in the rendered markdown: no directive fence, no role, no label line;
 * every widget output rendered as controls (not a "loading" or "error displaying widget" stand-in);
 * every scrubber image painted: ``naturalWidth > 0``, visible, with alt text — without a click;
@@ -270,16 +271,24 @@ const sleep = ms => new Promise(r => setTimeout(r, ms));
     rec.rendered = !!out && cell.rendered;
     rec.hasMath = hasMath;
     rec.typeset = !!(out && out.querySelector('mjx-container'));
+    // MathJax errors, and undefined macros (MathJax's noundefined extension shows them as red text, not errors)
     rec.mathErrors = out ? Array.from(out.querySelectorAll('mjx-merror, [data-mjx-error], .MathJax_Error'))
                             .map(e => e.getAttribute('data-mjx-error') || e.textContent).slice(0, 3) : [];
+    if (out) rec.mathErrors.push(...Array.from(out.querySelectorAll('mjx-assistive-mml mtext[mathcolor="red"]'))
+                                      .map(e => 'undefined macro ' + e.textContent).slice(0, 3));
     // the text a reader sees, without code and math
     let text = '';
+    rec.raw = [];
     if (out) {
       const clone = out.cloneNode(true);
-      clone.querySelectorAll('code, pre, mjx-container, mjx-assistive-mml').forEach(e => e.remove());
+      // a MyST directive rendered as a code block whose "language" is {name}
+      clone.querySelectorAll('pre code[class*="language-{"], pre code[class*="lang-{"]').forEach(
+        e => rec.raw.push('directive fence: ' + e.className));
+      clone.querySelectorAll('pre, mjx-container, mjx-assistive-mml').forEach(e => e.remove());
+      // inline code keeps its backticks, so that {role}`target` is seen as a role
+      clone.querySelectorAll('code').forEach(e => e.replaceWith('`' + e.textContent + '`'));
       text = clone.innerText;
     }
-    rec.raw = [];
     for (const [name, re] of [['directive fence', /(```|:::)\\{[\\w:-]+\\}/], ['role', /\\{[a-z][\\w:-]*\\}`/],
                               ['label', /^\\s*\\([^()\\s]+\\)=\\s*$/m], ['unrendered math', /\\$\\$|\\\\\\(|\\\\\\[/]]) {
       const m = text.match(re); if (m) rec.raw.push(name + ': ' + m[0]);
