@@ -31,7 +31,7 @@ def ex_c2_integrable(l2_norm) -> str:
     return "the L² norm agrees with the reference (relative tolerance 1e-6)."
 
 
-def best_one_unit(laplace: Callable[[float], float], norm2: float, bounds: tuple[float, float]):
+def _best_one_unit(laplace: Callable[[float], float], norm2: float, bounds: tuple[float, float]):
     """Maximise 2λ Lρ(λ)² over log λ (bounded Brent); return (λ*, squared error ‖ρ‖² − 2λ*Lρ(λ*)²)."""
     res = optimize.minimize_scalar(lambda th: -2 * math.exp(th) * laplace(math.exp(th)) ** 2, bounds=bounds,
                                    method="bounded", options={"xatol": 1e-12})
@@ -53,7 +53,7 @@ def ex_c2_one_unit(best_rate, l2_error) -> str:
     rho = lambda t: math.exp(-t) + math.exp(-3 * t)
     lap = lambda s: integrate.quad(lambda t: math.exp(-s * t) * rho(t), 0, np.inf, epsabs=1e-14)[0]
     norm2 = integrate.quad(lambda t: rho(t) ** 2, 0, np.inf, epsabs=1e-14)[0]
-    ref_lam, ref_sq = best_one_unit(lap, norm2, (-3.0, 3.0))
+    ref_lam, ref_sq = _best_one_unit(lap, norm2, (-3.0, 3.0))
     close("best_rate", lam, ref_lam, 1e-4, "maximise 2λ·Lρ(λ)² over λ > 0 (optimise over log λ); "
                                            "the best rate lies between the two rates of the target.")
     if abs(err - ref_sq) <= 1e-6 * ref_sq:

@@ -8,7 +8,7 @@ import numpy as np
 from scipy import integrate, linalg
 
 from ._core import Fail, close, number, register, vector
-from .c2 import best_one_unit
+from .c2 import _best_one_unit
 
 __all__ = ["ex_c3_one_term", "ex_c3_exponential_rate", "ex_c3_hankel_rank"]
 
@@ -27,7 +27,7 @@ def ex_c3_one_term(best_rate, relative_error) -> str:
     rho = lambda t: (1 + t) ** -1.5
     lap = lambda s: integrate.quad(lambda t: math.exp(-s * t) * rho(t), 0, np.inf, epsabs=1e-14, limit=200)[0]
     norm2 = integrate.quad(lambda t: rho(t) ** 2, 0, np.inf, epsabs=1e-14)[0]
-    ref_lam, ref_sq = best_one_unit(lap, norm2, (-6.0, 4.0))
+    ref_lam, ref_sq = _best_one_unit(lap, norm2, (-6.0, 4.0))
     close("best_rate", lam, ref_lam, 1e-3, "maximise 2λ·Lρ(λ)² over λ (search over log λ, the optimum is "
                                            "neither tiny nor huge).")
     ref_rel = math.sqrt(ref_sq / norm2)

@@ -72,8 +72,9 @@ def _run(args) -> int:
         print(f"nbgrader course in {args.coursedir.resolve()}:")
         for name, path in written.items():
             print(f"  {name}: {path}")
-        print("next, from that folder: nbgrader generate_assignment ch01 (then autograde, generate_feedback, "
-              "export)")
+        first = next(iter(written))
+        print(f"next, from that folder: nbgrader generate_assignment {first} (then autograde, generate_feedback, "
+              "export; see the instructor's guide)")
         return 0
     if args.command == "editions":
         root = book_root(args.book)

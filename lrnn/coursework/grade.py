@@ -67,10 +67,10 @@ class GradeReport:
         lines = [f"{self.notebook}: student {self.student}, {self.assignment} ({self.chapter}), graded "
                  f"{self.graded_at} in {self.seconds:.1f} s", ""]
         width = max([len(r["number"] or r["exercise"]) for r in auto] + [8])
-        lines.append(f"{'exercise':<{width}}  {'points':>9}  {'status':<10}  message")
+        lines.append(f"{'exercise':<{width}}  {'points':>7}  {'status':<10}  message")
         for r in auto:
-            lines.append(f"{r['number'] or r['exercise']:<{width}}  {r['score']:g}/{r['max_score']:g}".ljust(width + 11)
-                         + f"  {r['status']:<10}  {r['message']}")
+            points = f"{r['score']:g}/{r['max_score']:g}"
+            lines.append(f"{r['number'] or r['exercise']:<{width}}  {points:>7}  {r['status']:<10}  {r['message']}")
         lines += ["", f"autograded score: {self.score:g} / {self.max_score:g}"]
         written = [r["number"] or r["exercise"] for r in self.rows if r["part"] == "written"]
         if written:
