@@ -894,7 +894,7 @@ def error_curve(target, widths: Sequence[int], exponents: Callable[[int], np.nda
         ``exponents(m)`` returns the m fixed rates; ``None`` fits free rates.
     p : {1, 2}
         Which norm: 2 uses :func:`l2_error` (exact for exponential sums), 1 uses
-        :func:`lrnn.distance` (adaptive quadrature of :math:`|\rho-\hat\rho|`).
+        :func:`l1_error` (adaptive quadrature of :math:`|\rho-\hat\rho|`).
     relative : bool, default True
         Divide by :math:`\|\rho\|_p`.
     """
@@ -907,5 +907,5 @@ def error_curve(target, widths: Sequence[int], exponents: Callable[[int], np.nda
     out = np.empty(len(ms))
     for i, m in enumerate(ms):
         model = fit(rho, m, None if exponents is None else exponents(m))
-        out[i] = (l2_error(rho, model) if p == 2 else distance(rho, model, 1)) / scale
+        out[i] = (l2_error(rho, model) if p == 2 else l1_error(rho, model)) / scale
     return out

@@ -228,6 +228,14 @@ def test_error_curve_decreases_for_free_rates():
     assert errs.shape == (4,) and np.all(np.diff(errs) < 0)
 
 
+def test_error_curve_in_l1_against_quadpack():
+    target = kernels.PowerLaw(0.5)
+    rates = lambda m: np.geomspace(0.01, 10.0, m)  # noqa: E731
+    errs = A.error_curve(target, [2, 6], exponents=rates, p=1)
+    ref = [lrnn.distance(target, lrnn.fit(target, m, exponents=rates(m)), 1) / target.norm(1) for m in (2, 6)]
+    np.testing.assert_allclose(errs, ref, rtol=1e-8)
+
+
 # ----------------------------------------------------------------------------- L1 and L2 errors of a model
 def test_l1_error_closed_forms():
     """Two integrals known exactly: one with a sign change, one with a slow algebraic tail."""
