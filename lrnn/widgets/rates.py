@@ -5,9 +5,9 @@ book's static figure and scrubber, so the live picture is that figure at other
 parameters. The data of every slider position is computed before the widget is
 shown (the ω and ε views from cached curves; the Jackson view from best-:math:`L^1`
 fits for every (p, κ) on the sliders, computed once per session and shared with the
-chapter's figure and scrubber). One figure is built; a slider move clears its axes,
-redraws them from the cached data and encodes a PNG with a layout frozen after
-the first rendering, so an update costs one Agg draw (well under the book's 200 ms
+chapter's figure and scrubber). One figure is built; a slider move removes the data
+artists of its axes (ticks, scales and layout are kept), redraws them from the
+cached data and encodes a PNG with a layout frozen after the first rendering, so an update costs one Agg draw (well under the book's 200 ms
 budget on an idle 2-core machine), and views already shown are swapped from a
 cache. The widgets need ``ipywidgets`` and a running kernel.
 """
@@ -53,8 +53,14 @@ class _View:
         from PIL import Image
 
         for ax in np.atleast_1d(self.axes).ravel():
-            ax.clear()
-            style_axes(ax)
+            if self._frozen:                         # keep the axes (ticks, scales): remove only the data
+                for artist in [*ax.lines, *ax.collections, *ax.texts, *ax.patches, *ax.images]:
+                    artist.remove()
+                if ax.legend_ is not None:
+                    ax.legend_.remove()
+            else:
+                ax.clear()
+                style_axes(ax)
         self.draw(self.axes, key)
         self.canvas.draw()
         if not self._frozen:                         # later redraws skip the constrained-layout pass
