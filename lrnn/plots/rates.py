@@ -493,23 +493,23 @@ def curse_scrubber():
 
 
 # ============================================================================ Bernstein: a non-normal family
-def _delay_line(m: int, a: float, K: float, beta: float):
-    """W = −aI + K N (N the down-shift), U = e₁, c_j = ((a − β/2)/K)^j, j = 0..m−1."""
-    W = -a * np.eye(m) + K * np.eye(m, k=-1)
+def _delay_line(m: int, a: float, g: float, beta: float):
+    """W = −aI + g N (N the down-shift), U = e₁, c_j = ((a − β/2)/g)^j, j = 0..m−1."""
+    W = -a * np.eye(m) + g * np.eye(m, k=-1)
     U = np.zeros(m)
     U[0] = 1.0
-    c = ((a - beta / 2.0) / K) ** np.arange(m)
+    c = ((a - beta / 2.0) / g) ** np.arange(m)
     return W, U, c
 
 
 @lru_cache(maxsize=4)
-def delay_line_data(a: float = 2.0, K: float = 3.0, beta: float = 1.0, widths: tuple = (10, 20, 40, 80)) -> dict:
-    r"""The family :math:`W_m = -aI + KN_m`, :math:`U = e_1`, :math:`c_j = ((a-\beta/2)/K)^j`.
+def delay_line_data(a: float = 2.0, g: float = 3.0, beta: float = 1.0, widths: tuple = (10, 20, 40, 80)) -> dict:
+    r"""The family :math:`W_m = -aI + gN_m`, :math:`U = e_1`, :math:`c_j = ((a-\beta/2)/g)^j`.
 
     Its kernels are :math:`e^{-at}\sum_{j<m}((a-\beta/2)t)^j/j! = e^{-\beta t/2}Q(m, (a-\beta/2)t)`
     (:math:`Q` the regularised upper incomplete Gamma function) and converge uniformly
-    to :math:`e^{-\beta t/2}`. :math:`e^{W_mt} = e^{-at}\sum_{j<m}(Kt)^jN^j/j!` is the lower
-    triangular Toeplitz matrix with first column :math:`e^{-at}(Kt)^j/j!`; its spectral norm
+    to :math:`e^{-\beta t/2}`. :math:`e^{W_mt} = e^{-at}\sum_{j<m}(gt)^jN^j/j!` is the lower
+    triangular Toeplitz matrix with first column :math:`e^{-at}(gt)^j/j!`; its spectral norm
     shows the transient growth that no spectral margin controls. Returns ``t``,
     ``kernels``, ``sup_error`` (per width, on a fine grid), ``norms`` (first three widths)
     and the norms of the parameters.
@@ -525,14 +525,14 @@ def delay_line_data(a: float = 2.0, K: float = 3.0, beta: float = 1.0, widths: t
     norms, wnorm, cnorm = [], [], []
     with L1._single_thread_lapack():
         for m in widths[:3]:
-            W, U, c = _delay_line(m, a, K, beta)
+            W, U, c = _delay_line(m, a, g, beta)
             j = np.arange(m)
-            cols = [np.exp(-a * s + j * np.log(K * s) - special.gammaln(j + 1.0)) if s > 0 else (j == 0) * 1.0
+            cols = [np.exp(-a * s + j * np.log(g * s) - special.gammaln(j + 1.0)) if s > 0 else (j == 0) * 1.0
                     for s in tn]
             norms.append([np.linalg.norm(linalg.toeplitz(col, np.zeros(m)), 2) for col in cols])
             wnorm.append(np.linalg.norm(W, 2))
             cnorm.append(np.linalg.norm(c))
-    return dict(a=a, K=K, beta=beta, widths=np.array(widths), t=t, kernels=kernels, sup_error=sup_error,
+    return dict(a=a, g=g, beta=beta, widths=np.array(widths), t=t, kernels=kernels, sup_error=sup_error,
                 tn=tn, norms=np.array(norms), W_norm=np.array(wnorm), c_norm=np.array(cnorm))
 
 
@@ -545,8 +545,8 @@ def draw_delay_line(axes, data: dict) -> None:
         ax1.semilogy(data["tn"], data["norms"][i], styles[i], color=COLORS["vermillion"], label=rf"$m={m}$")
     ax1.semilogy(data["tn"], np.exp(-a * data["tn"]), ":", color=COLORS["black"],
                  label=rf"$e^{{-{a:g}t}}$: spectral abscissa $-{a:g}$")
-    ax1.semilogy(data["tn"], np.exp((data["K"] - a) * data["tn"]), ":", color=COLORS["vermillion"],
-                 label=rf"$e^{{({data['K']:g}-{a:g})t}}$: the limit $m\to\infty$")
+    ax1.semilogy(data["tn"], np.exp((data["g"] - a) * data["tn"]), ":", color=COLORS["vermillion"],
+                 label=rf"$e^{{({data['g']:g}-{a:g})t}}$: the limit $m\to\infty$")
     ax1.set_ylim(1e-6, 1e20)
     _decades(ax1, "y", 5)
     ax1.set_xlabel("time $t$")
