@@ -163,11 +163,11 @@ def exercise_tables_markdown(book: str | Path | None = None) -> str:
     for md in discover_chapters(book):
         n = chapter_number(md, book)
         chapter = parse_chapter(md)
-        out += [f"**Chapter {n}**", "", "| exercise | time | difficulty | autograded | written |",
+        out += [f"**Chapter {n}**", "", "| exercise | minutes | difficulty | autograded | written |",
                 "|---|---|---|---|---|"]
         for info in exercise_table(chapter, n, tests, meta):
             auto = f"{info.auto:g}" if info.autograded else "—"
-            out.append(f"| {{numref}}`{info.label}` — {info.title} | {info.minutes} min | "
+            out.append(f"| {{numref}}`{info.label}` — {info.title} | {info.minutes} | "
                        f"{'★' * info.difficulty} | {auto} | {info.written:g} |")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
