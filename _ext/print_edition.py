@@ -12,7 +12,8 @@ builder only,
    the first numbered part on (Chapter 1 of the PDF is Chapter 1 online, so are its sections,
    figures — ``Fig. 3.2`` — and the theorems that sphinx-proof numbers), ``\backmatter``
    for the unnumbered parts after them (bibliography, instructor's guide); each part of
-   ``_toc.yml`` is an entry of the table of contents and of the PDF outline;
+   ``_toc.yml`` is an entry of the table of contents and of the PDF outline; the bibliography
+   (LaTeX's, of every cited work) stands where the web book's bibliography page does;
 2. shows chapter numbers as digits (fncychap's ``Sonny`` style instead of ``Bjarne``'s
    "Chapter Seven");
 3. removes what the web book collapses: the input of code cells tagged ``hide-input``
@@ -20,9 +21,12 @@ builder only,
    point to sliders that paper cannot have;
 4. makes the landing page one chapter, "Introduction" (otherwise each of its sections would
    become a chapter);
-5. replaces the text stand-ins of scrubbers (``<IPython.core.display.HTML object>``) by a
+5. drops the sections left empty (each chapter's "References": LaTeX prints one bibliography of
+   all cited works) and names the table of contents "Contents" (Sphinx would use the first
+   part's caption);
+6. replaces the text stand-ins of scrubbers (``<IPython.core.display.HTML object>``) by a
    one-line pointer to the online edition, and drops widget reprs;
-6. defines the MathJax macros of ``_config.yml`` in the LaTeX preamble, so that the PDF
+7. defines the MathJax macros of ``_config.yml`` in the LaTeX preamble, so that the PDF
    typesets the same TeX as the pages.
 """
 
@@ -33,6 +37,7 @@ import re
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.builders.latex.nodes import thebibliography
 
 #: LaTeX section numbering depth of the main matter: the web book numbers every level.
 MAIN_SECNUMDEPTH = 3
@@ -70,7 +75,12 @@ def on_config_inited(app: Sphinx, config) -> None:
     elements = dict(config.latex_elements or {})
     elements.setdefault("classoptions", ",openany,oneside")
     elements.setdefault("fncychap", r"\usepackage[Sonny]{fncychap}")
-    elements["preamble"] = elements.get("preamble", "") + latex_macros(config.mathjax3_config)
+    # Sphinx names the table of contents after the first part ("Start here"); it is the Contents
+    # ("\addto\captions<language>{...}", replayed by every \selectlanguage): override it the same way
+    contents = ("\\makeatletter\\@ifundefined{captionsenglish}{}"
+                "{\\addto\\captionsenglish{\\renewcommand{\\contentsname}{Contents}}}\\makeatother\n"
+                "\\AtBeginDocument{\\renewcommand{\\contentsname}{Contents}}\n")
+    elements["preamble"] = elements.get("preamble", "") + latex_macros(config.mathjax3_config) + contents
     config.latex_elements = elements
 
 
@@ -101,7 +111,13 @@ def _escape(text: str) -> str:
 
 
 def frame_matter(app: Sphinx, tree: nodes.document) -> None:
-    r"""Insert ``\frontmatter``/``\mainmatter``/``\backmatter`` and the parts' contents entries."""
+    r"""Insert ``\frontmatter``/``\mainmatter``/``\backmatter`` and the parts' contents entries.
+
+    Sphinx gathers every citation of the book into one bibliography at the end of the LaTeX
+    document; it takes the place of the web book's bibliography page
+    (``print_edition_bibliography``), whose entries it holds, so that it sits in the
+    same part as online.
+    """
     parts = toc_parts(app)
     files = {n.get("docname"): n for n in tree.findall(addnodes.start_of_file)}
     numbered_seen = False
@@ -120,6 +136,11 @@ def frame_matter(app: Sphinx, tree: nodes.document) -> None:
             commands.append(r"\clearpage\phantomsection"
                             rf"\addcontentsline{{toc}}{{part}}{{{_escape(part['caption'])}}}")
         start.parent.insert(start.parent.index(start), _latex("\n".join(commands)))
+    page = files.get(app.config.print_edition_bibliography)
+    gathered = next(iter(tree.findall(thebibliography)), None)
+    if page is not None and gathered is not None:
+        gathered.parent.remove(gathered)
+        page.replace_self(gathered)
     # everything before the first numbered part is front matter
     top = next(iter(tree.findall(nodes.section)), None)
     if top is not None:
@@ -173,6 +194,20 @@ def remove_live_notes(tree: nodes.document) -> None:
             adm.parent.remove(adm)
 
 
+def _has_content(node) -> bool:
+    return bool(node.astext().strip()) or any(
+        True for _ in node.findall(lambda n: isinstance(n, (nodes.image, nodes.raw, nodes.math_block))))
+
+
+def remove_empty_sections(tree: nodes.document) -> None:
+    """Drop sections left with nothing but a title: the chapters' "References" sections, whose
+    entries Sphinx gathers into the book's one bibliography (an empty container stays behind)."""
+    for section in list(tree.findall(nodes.section)):
+        body = [c for c in section.children if not isinstance(c, (nodes.title, nodes.target)) and _has_content(c)]
+        if not body and section.parent is not None:
+            section.parent.remove(section)
+
+
 def replace_placeholders(tree: nodes.document) -> None:
     """Scrubber stand-ins become a pointer to the online edition; widget reprs disappear."""
     for block in list(tree.findall(nodes.literal_block)):
@@ -193,9 +228,13 @@ def on_doctree_resolved(app: Sphinx, doctree, docname) -> None:
     remove_collapsed_code(doctree)
     remove_live_notes(doctree)
     replace_placeholders(doctree)
+    if docname == app.config.root_doc:
+        remove_empty_sections(doctree)
 
 
 def setup(app: Sphinx) -> dict:
+    # the web page whose place the PDF's bibliography (all cited works) takes
+    app.add_config_value("print_edition_bibliography", "pages/bibliography", "env")
     app.connect("config-inited", on_config_inited, priority=900)
     app.connect("doctree-resolved", on_doctree_resolved)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
