@@ -20,6 +20,7 @@
 
 from __future__ import annotations
 
+import logging
 import numbers
 import os
 
@@ -215,9 +216,13 @@ def setup_notebook() -> None:
     * the book's style sheet (:data:`STYLE`) for every figure;
     * inline figures in IPython, in the formats of :func:`figure_formats` (vector SVG
       and PDF in the book build, PNG in a live notebook);
-    * NumPy scalars printed as plain numbers (``0.987`` rather than ``np.float64(0.987)``).
+    * NumPy scalars printed as plain numbers (``0.987`` rather than ``np.float64(0.987)``);
+    * fontTools' warnings about the fonts it subsets for PDF figures silenced.
     """
     np.set_printoptions(legacy="1.25")
+    # fontTools (font subsetting of the PDF backend) logs "'created' timestamp seems very low"
+    # for DejaVu fonts: a warning about the font files, not the figure, that would reach the page
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
     formats = figure_formats()
     try:
         from IPython import get_ipython
