@@ -74,7 +74,7 @@ def nbgrader_available() -> bool:
 def write_course(root: str | Path, chapters: Sequence[str | Path] | None = None, *, book: str | Path | None = None,
                  force: bool = False, cell_timeout: int = 120, notebook_timeout: int = 900,
                  kernel_env: dict[str, str] | None = None, watch: Sequence[str | Path] | None = None,
-                 markdown: MarkdownConverter | None = None) -> dict[str, Path]:
+                 markdown: MarkdownConverter | None = None, manifest: bool = True) -> dict[str, Path]:
     """Make ``root`` an nbgrader course directory for the book's chapters.
 
     Parameters
@@ -97,6 +97,9 @@ def write_course(root: str | Path, chapters: Sequence[str | Path] | None = None,
         The grader's files to protect (default: :func:`default_watch`).
     markdown : callable, optional
         Converter applied to the Markdown cells (see :func:`~lrnn.coursework.source.build_source`).
+    manifest : bool
+        Record the digests of the watched files in ``grader_manifest.json``, which every later ``autograde``
+        compares with the files (default). Without it, changes are only detected while a run grades.
 
     Returns
     -------
@@ -132,13 +135,14 @@ def write_course(root: str | Path, chapters: Sequence[str | Path] | None = None,
         nbformat.write(nb, target)
         written[name] = target
     watch = [str(w) for w in (watch if watch is not None else default_watch(book))]
-    from .nbgrader_plugin import manifest            # needs nbgrader only for its imports
-    (root / "grader_manifest.json").write_text(json.dumps(manifest(watch), indent=1, sort_keys=True) + "\n",
-                                               encoding="utf-8")
+    manifest_file = root / "grader_manifest.json"
+    if manifest:
+        from .nbgrader_plugin import manifest as digests      # needs nbgrader only for its imports
+        manifest_file.write_text(json.dumps(digests(watch), indent=1, sort_keys=True) + "\n", encoding="utf-8")
     template = (book / "coursework" / "nbgrader_config.py").read_text(encoding="utf-8")
     for key, value in (("BOOK", repr(str(book))), ("ROOT", repr(str(root))), ("CELL_TIMEOUT", str(cell_timeout)),
                        ("NOTEBOOK_TIMEOUT", str(notebook_timeout)), ("KERNEL_ENV", repr(dict(kernel_env or {}))),
-                       ("WATCH", repr(watch)), ("MANIFEST", repr(str(root / "grader_manifest.json")))):
+                       ("WATCH", repr(watch)), ("MANIFEST", repr(str(manifest_file) if manifest else ""))):
         template = template.replace(f'"@{key}@"', value)
     (root / "nbgrader_config.py").write_text(template, encoding="utf-8")
     return written

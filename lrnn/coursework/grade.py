@@ -140,7 +140,7 @@ def grade_notebook(path: str | Path, *, chapter: str | Path | None = None, stude
             shutil.rmtree(root)
     start = datetime.now(timezone.utc)
     try:
-        write_course(root, [chapter], book=book, force=True, cell_timeout=cell_timeout,
+        write_course(root, [chapter], book=book, force=True, cell_timeout=cell_timeout, manifest=False,
                      notebook_timeout=notebook_timeout, kernel_env={"LRNN_FAST": "1"} if fast else None)
         log = []
         proc = nbgrader("generate_assignment", assignment, "--force", cwd=root)
