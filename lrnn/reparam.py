@@ -58,13 +58,17 @@ from typing import Callable
 
 import numpy as np
 
+from numpy.typing import ArrayLike
+
 from ._validation import as_integer, as_real_array, as_real_scalar
-from .kernels import require_kernel
+from .kernels import Kernel, require_kernel
+from .loss import WhiteNoiseLoss, loss_and_gradient
+from .optimisers import as_adam_parameters, as_momentum, as_optimizer, descend
 from .rnn import LinearRNN, diagonal_parameters
-from .training import laplace_pair, loss_and_gradient
+from .ssm_init import SCHEMES, hippo_legs, lru_normalisation, ssm_eigenvalues
 
 __all__ = ["NAMES", "Parameterisation", "parameterisation", "gradient_weight_ratio", "ReparamRun",
-           "train_reparameterised", "train_reparameterised_many", "hessian", "stable_learning_rate", "SCHEMES",
+           "train_reparameterised", "train_reparameterised_many", "initial_free", "batch_maps", "hessian", "stable_learning_rate", "SCHEMES",
            "ssm_eigenvalues", "lru_normalisation", "hippo_legs"]
 
 #: The names accepted by :func:`parameterisation`.
@@ -74,47 +78,105 @@ NAMES = ("direct", "exp", "softplus", "best")
 BEST_V_FLOOR = 1e-3
 
 
-@dataclass(frozen=True)
 class Parameterisation:
     r"""A map :math:`v\mapsto\lambda=f(v)` from a free variable to a decay rate, with derivative and inverse.
 
-    Attributes
+    Parameters
     ----------
     name : str
+        The map's name (one of :data:`NAMES` for the built-in maps).
     forward : callable
-        :math:`f`, vectorised.
+        :math:`f`, vectorised over arrays.
     derivative : callable
-        :math:`f'`, vectorised.
+        :math:`f'`, vectorised over arrays.
     inverse : callable
-        :math:`f^{-1}` on the range of :math:`f` (raises ``ValueError`` outside it).
+        :math:`f^{-1}` on the range of :math:`f` (it should raise ``ValueError`` outside it).
     stable : bool
         Whether every real :math:`v` gives a rate :math:`f(v)>0`.
     max_rate : float
         Supremum of the range (``inf`` unless ``best``, where it is :math:`1/b_0`).
     v_floor : float
         Smallest :math:`|v|` that :meth:`initial` returns (``0`` unless ``best``).
+    identity : bool
+        Whether :math:`f` is the identity (``direct``): the training loop then skips the map.
+
+    Notes
+    -----
+    The methods :meth:`forward`, :meth:`derivative` and :meth:`inverse` validate their argument
+    (finite real arrays) and then apply the functions given here; the training loops apply the
+    functions directly to their already finite iterates.
     """
 
-    name: str
-    forward: Callable[[np.ndarray], np.ndarray]
-    derivative: Callable[[np.ndarray], np.ndarray]
-    inverse: Callable[[np.ndarray], np.ndarray]
-    stable: bool
-    max_rate: float = np.inf
-    v_floor: float = 0.0
+    __slots__ = ("name", "_forward", "_derivative", "_inverse", "stable", "max_rate", "v_floor", "identity")
+
+    def __init__(self, name: str, forward: Callable, derivative: Callable, inverse: Callable, stable: bool,
+                 max_rate: float = np.inf, v_floor: float = 0.0, identity: bool = False):
+        if not isinstance(name, str):
+            raise TypeError(f"name must be a string, got {type(name).__name__}")
+        for arg, fn in (("forward", forward), ("derivative", derivative), ("inverse", inverse)):
+            if not callable(fn):
+                raise TypeError(f"{arg} must be callable, got {type(fn).__name__}")
+        set_ = object.__setattr__
+        set_(self, "name", name)
+        set_(self, "_forward", forward)
+        set_(self, "_derivative", derivative)
+        set_(self, "_inverse", inverse)
+        set_(self, "stable", bool(stable))
+        set_(self, "max_rate", float(max_rate) if np.isinf(max_rate) else as_real_scalar("max_rate", max_rate,
+                                                                                           positive=True))
+        set_(self, "v_floor", as_real_scalar("v_floor", v_floor, nonnegative=True))
+        set_(self, "identity", bool(identity))
+
+    def __setattr__(self, key, value):
+        raise AttributeError("a Parameterisation is immutable")
 
     def __repr__(self) -> str:
         return f"Parameterisation({self.name!r})"
 
-    def initial(self, rates) -> np.ndarray:
+    def forward(self, v: ArrayLike) -> np.ndarray:
+        r"""The rates :math:`\lambda=f(v)`.
+
+        Parameters
+        ----------
+        v : array_like
+            Finite real free variables.
+        """
+        return np.asarray(self._forward(as_real_array("v", v)), dtype=float)
+
+    def derivative(self, v: ArrayLike) -> np.ndarray:
+        r""":math:`f'(v)`.
+
+        Parameters
+        ----------
+        v : array_like
+            Finite real free variables.
+        """
+        return np.asarray(self._derivative(as_real_array("v", v)), dtype=float)
+
+    def inverse(self, rates: ArrayLike) -> np.ndarray:
+        r"""The free variables :math:`v=f^{-1}(\lambda)` of rates in the range of :math:`f`.
+
+        Parameters
+        ----------
+        rates : array_like
+            Positive finite rates (at most :attr:`max_rate`).
+        """
+        return np.asarray(self._inverse(as_real_array("rates", rates)), dtype=float)
+
+    def initial(self, rates: ArrayLike) -> np.ndarray:
         r"""The free variables a training run starts from: :math:`f^{-1}(\lambda)`, with :math:`|v|\ge` ``v_floor``.
 
         For ``best`` the floor keeps :math:`v` away from the critical point
         :math:`v=0` (where :math:`f'=0`), so a unit started at the largest rate
         :math:`1/b_0` still moves; it changes that rate by a relative
         :math:`a_0b_0^{-1}v_{\rm floor}^2=10^{-5}` for the default constants.
+
+        Parameters
+        ----------
+        rates : array_like
+            Positive finite rates (at most :attr:`max_rate`).
         """
-        v = np.asarray(self.inverse(rates), dtype=float)
+        v = self.inverse(rates)
         if self.v_floor > 0:
             v = np.where(np.abs(v) < self.v_floor, np.where(v < 0, -self.v_floor, self.v_floor), v)
         return v
@@ -167,7 +229,7 @@ def parameterisation(name: str, *, a0: float | None = None, b0: float | None = N
     if name == "direct":
         return Parameterisation("direct", lambda v: np.asarray(v, float) * 1.0,
                                 lambda v: np.ones_like(np.asarray(v, float)),
-                                lambda r: _positive_rates(r), stable=False)
+                                lambda r: _positive_rates(r), stable=False, identity=True)
     if name == "exp":
         return Parameterisation("exp", np.exp, np.exp, lambda r: np.log(_positive_rates(r)), stable=True)
     if name == "softplus":
@@ -270,14 +332,78 @@ class ReparamRun:
         return self.stopped_at is None
 
 
-def _as_optimizer(optimizer) -> str:
-    if not isinstance(optimizer, str) or optimizer.lower() not in ("gd", "adam"):
-        raise ValueError(f"optimizer must be 'gd' or 'adam', got {optimizer!r}")
-    return optimizer.lower()
+def batch_maps(params: Sequence[Parameterisation]) -> tuple[Callable | None, Callable | None]:
+    r"""The maps :math:`V\mapsto f_b(V_b)` and :math:`V\mapsto f_b'(V_b)` of a batch of runs, row by row.
+
+    Run :math:`b` (row :math:`b` of a ``(B, m)`` array) uses ``params[b]``. The returned callables
+    apply the raw functions without validation (the training loop's iterates are finite); both
+    are ``None`` when every map is the identity (``direct``), so that the loop skips them.
+
+    Parameters
+    ----------
+    params : sequence of Parameterisation
+        One map per run.
+
+    Returns
+    -------
+    (callable or None, callable or None)
+        ``(forward, derivative)``.
+    """
+    if all(p.identity for p in params):
+        return None, None
+    groups: dict[int, tuple[Parameterisation, list[int]]] = {}
+    for k, p in enumerate(params):
+        groups.setdefault(id(p), (p, []))[1].append(k)
+    # rows of one map as a slice when they are contiguous (a view: much cheaper than fancy indexing)
+    rows = [(p, slice(r[0], r[-1] + 1) if r[-1] - r[0] + 1 == len(r) else np.array(r)) for p, r in groups.values()]
+
+    def rowwise(attr: str) -> Callable:
+        if len(rows) == 1:
+            fn = getattr(rows[0][0], attr)
+            return lambda V: np.asarray(fn(V), dtype=float)
+        fns = [(getattr(p, attr), r) for p, r in rows]
+
+        def apply(V):
+            out = np.empty_like(V)
+            for fn, r in fns:
+                out[r] = fn(V[r])
+            return out
+
+        return apply
+
+    return rowwise("_forward"), rowwise("_derivative")
 
 
-def train_reparameterised(target, init, param, steps: int, lr: float, optimizer: str = "gd", *,
-                          betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8) -> ReparamRun:
+def _checked_inverse(param: Parameterisation, rates: np.ndarray, name: str) -> np.ndarray:
+    """:math:`f^{-1}` of a model's validated rates, with an error naming the model when one is out of range."""
+    if rates.size and rates.max() > param.max_rate:
+        raise ValueError(f"{name} has a rate {rates.max():g} above {param.max_rate:g}, the largest rate of the "
+                         f"{param.name!r} parameterisation (1/b0)")
+    return np.asarray(param._inverse(rates), dtype=float)
+
+
+def initial_free(param: Parameterisation, rates: np.ndarray, name: str = "init") -> np.ndarray:
+    r"""The free variables :math:`v` a run starts from, :meth:`Parameterisation.initial` of the model's rates.
+
+    The same as ``param.initial(rates)``, with an error that names the model (``name``) when a
+    rate lies outside the range of the map (``best``: :math:`\lambda\le1/b_0`).
+
+    Parameters
+    ----------
+    param : Parameterisation
+        The map :math:`\lambda=f(v)`.
+    rates : numpy.ndarray
+        The model's (validated, positive) rates.
+    name : str
+        The argument that holds the model, for the error message.
+    """
+    _checked_inverse(param, rates, name)
+    return param.initial(rates)
+
+
+def train_reparameterised(target: Kernel, init: LinearRNN, param, steps: int, lr: float, optimizer: str = "gd", *,
+                          betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                          momentum: float = 0.9) -> ReparamRun:
     r"""Train a diagonal model on the closed-form white-noise loss in reparameterised variables.
 
     Parameters :math:`\theta=(v,a)` with rates :math:`\lambda=f(v)`. The loss
@@ -293,21 +419,32 @@ def train_reparameterised(target, init, param, steps: int, lr: float, optimizer:
         \frac{\partial J}{\partial v_i}=f'(v_i)\,\frac{\partial J}{\partial\lambda_i},\qquad
         \frac{\partial J}{\partial\lambda_i}=a_i\Big[L_{t\rho}(\lambda_i)-\sum_j\frac{a_j}{(\lambda_i+\lambda_j)^2}\Big],
 
-    with the Laplace pair :math:`(L_\rho, L_{t\rho})` of
-    :func:`lrnn.training.laplace_pair`. Gradient descent
-    :math:`\theta_{k+1}=\theta_k-\eta\nabla_\theta J`, or Adam with ``betas``, ``eps``.
+    with the Laplace pair :math:`(L_\rho, L_{t\rho})` of :func:`lrnn.loss.laplace_pair`. The
+    updates are those of :func:`lrnn.train` (gradient descent, heavy ball or Adam), applied to
+    :math:`(v,a)`: the same loop, :func:`lrnn.optimisers.descend`.
 
     Parameters
     ----------
     target : Kernel
+        The target kernel :math:`\rho`.
     init : LinearRNN
         ``LinearRNN.diagonal(rates, weights)``; the free variables start at
         :meth:`Parameterisation.initial` of the rates (:math:`f^{-1}(\lambda)`,
         kept at least :math:`10^{-3}` away from :math:`v=0` for ``best``).
     param : Parameterisation or str
+        The map :math:`\lambda=f(v)` (a name of :data:`NAMES` or a :class:`Parameterisation`).
     steps : int
+        Number of updates (≥ 0).
     lr : float
-    optimizer : {"gd", "adam"}
+        Learning rate :math:`\eta>0`.
+    optimizer : {"gd", "momentum", "adam"}
+        The update rule (see :func:`lrnn.train`).
+    betas : tuple of float
+        Adam's :math:`(\beta_1,\beta_2)`, each in :math:`[0,1)`.
+    eps : float
+        Adam's :math:`\epsilon>0`.
+    momentum : float
+        The heavy-ball coefficient :math:`\mu\in[0,1)` (``"momentum"`` only).
 
     Returns
     -------
@@ -315,39 +452,44 @@ def train_reparameterised(target, init, param, steps: int, lr: float, optimizer:
         Training stops when a rate becomes ≤ 0 (``direct`` only) or anything
         becomes non-finite; the remaining losses are ``inf``.
     """
-    return train_reparameterised_many(target, init, [param], [lr], steps, optimizer, betas=betas, eps=eps)[0]
+    return train_reparameterised_many(target, init, [param], [lr], steps, optimizer, betas=betas, eps=eps,
+                                      momentum=momentum)[0]
 
 
-def train_reparameterised_many(target, init, params: Sequence, lrs: Sequence[float], steps: int,
+def train_reparameterised_many(target: Kernel, init: LinearRNN, params: Sequence, lrs: Sequence[float], steps: int,
                                optimizer: str = "gd", *, betas: tuple[float, float] = (0.9, 0.999),
-                               eps: float = 1e-8) -> list[ReparamRun]:
+                               eps: float = 1e-8, momentum: float = 0.9) -> list[ReparamRun]:
     r"""Several runs of :func:`train_reparameterised` from the same start, vectorised over the runs.
 
     Run :math:`k` uses the parameterisation ``params[k]`` and the learning rate
     ``lrs[k]``; every step evaluates the loss and gradient of all running runs
-    at once (one call of :func:`lrnn.training.laplace_pair`), so a batch of a
+    at once (one evaluation of the target's Laplace pair), so a batch of a
     dozen runs costs little more than one. The runs are independent: each
-    gives exactly what :func:`train_reparameterised` gives alone.
+    gives what :func:`train_reparameterised` gives alone (to rounding).
 
     Parameters
     ----------
     target : Kernel
+        The target kernel :math:`\rho`.
     init : LinearRNN
         Diagonal start, as in :func:`train_reparameterised`.
     params : sequence of Parameterisation or str
+        One parameterisation per run.
     lrs : sequence of float
         One positive learning rate per entry of ``params``.
     steps : int
-    optimizer : {"gd", "adam"}
-    betas, eps
-        Adam's parameters (ignored for GD).
+        Number of updates (≥ 0).
+    optimizer : {"gd", "momentum", "adam"}
+        The update rule, shared by the runs.
+    betas, eps, momentum
+        As in :func:`train_reparameterised`.
 
     Returns
     -------
     list of ReparamRun
         In the order of ``params``.
     """
-    require_kernel(target)
+    objective = WhiteNoiseLoss(target)
     r0, a0 = diagonal_parameters(init, "init")
     if isinstance(params, (str, Parameterisation)) or not isinstance(params, Sequence):
         raise TypeError("params must be a sequence of parameterisations (names or Parameterisation objects)")
@@ -360,262 +502,74 @@ def train_reparameterised_many(target, init, params: Sequence, lrs: Sequence[flo
     if len(ps) != etas.size or not ps:
         raise ValueError(f"params and lrs must have the same non-zero length, got {len(ps)} and {etas.size}")
     steps = as_integer("steps", steps, minimum=0)
-    optimizer = _as_optimizer(optimizer)
-    b1, b2 = (as_real_scalar("betas", b) for b in betas)
-    eps = as_real_scalar("eps", eps, positive=True)
+    optimizer = as_optimizer(optimizer)
+    mu = as_momentum(momentum)
+    b1, b2, eps = as_adam_parameters(betas, eps)
 
-    B, m = len(ps), r0.size
-    groups: dict[int, tuple[Parameterisation, list[int]]] = {}
-    for k, p in enumerate(ps):
-        groups.setdefault(id(p), (p, []))[1].append(k)
-    groups_list = [(p, np.array(rows)) for p, rows in groups.values()]
-
-    def apply(fn_name: str, values: np.ndarray) -> np.ndarray:
-        if len(groups_list) == 1:
-            return np.asarray(getattr(groups_list[0][0], fn_name)(values), dtype=float)
-        out = np.empty_like(values)
-        for p, rows in groups_list:
-            out[rows] = getattr(p, fn_name)(values[rows])
-        return out
-
-    V = np.empty((B, m))
-    for p, rows in groups_list:
-        V[rows] = p.initial(r0)
-    A = np.tile(a0, (B, 1))
-    R = apply("forward", V)
-    eta = etas[:, None]
-    loss = np.empty((B, steps + 1))
-    Rh, Ah, Vh = (np.empty((B, steps + 1, m)) for _ in range(3))
-    stopped: list[int | None] = [None] * B
-    reasons = [""] * B
-    if optimizer == "adam":
-        mom_v, vel_v, mom_a, vel_a = (np.zeros((B, m)) for _ in range(4))
-    norm2 = float(target.norm(2)) ** 2
-    active = np.ones(B, dtype=bool)
-    all_active = True
-    last = steps
-    # Stopped runs keep their last stable iterate (finite, positive rates), so every step can evaluate
-    # all B runs at once; their records after the stop are overwritten with inf / nan below.
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):   # overflow is detected and stops a run
-        for k in range(steps + 1):
-            L, M = laplace_pair(target, R.ravel())
-            L, M = L.reshape(B, m), M.reshape(B, m)
-            G = 1.0 / (R[:, :, None] + R[:, None, :])
-            Ga = (G @ A[:, :, None])[:, :, 0]
-            loss[:, k] = 0.5 * (norm2 + np.einsum("bi,bi->b", A, Ga - 2.0 * L))
-            Rh[:, k], Ah[:, k], Vh[:, k] = R, A, V
-            if k == steps:
-                break
-            ga = Ga - L
-            gv = apply("derivative", V) * (A * (M - ((G * G) @ A[:, :, None])[:, :, 0]))
-            if optimizer == "gd":
-                V_new, A_new = V - eta * gv, A - eta * ga
-            else:
-                c1, c2 = 1.0 - b1 ** (k + 1), 1.0 - b2 ** (k + 1)
-                mom_v, mom_a = b1 * mom_v + (1 - b1) * gv, b1 * mom_a + (1 - b1) * ga
-                vel_v, vel_a = b2 * vel_v + (1 - b2) * gv * gv, b2 * vel_a + (1 - b2) * ga * ga
-                V_new = V - eta * (mom_v / c1) / (np.sqrt(vel_v / c2) + eps)
-                A_new = A - eta * (mom_a / c1) / (np.sqrt(vel_a / c2) + eps)
-            R_new = apply("forward", V_new)
-            if not all_active:                      # stopped runs keep their last stable iterate
-                V_new[~active], A_new[~active], R_new[~active] = V[~active], A[~active], R[~active]
-            if not (np.isfinite(V_new.sum() + A_new.sum() + R_new.sum()) and R_new.min() > 0):
-                # some run left the stable region or overflowed (rare): stop it at its last stable iterate
-                finite = (np.isfinite(V_new).all(axis=1) & np.isfinite(A_new).all(axis=1)
-                          & np.isfinite(R_new).all(axis=1))
-                bad = ~(finite & (R_new > 0).all(axis=1))
-                for run in np.flatnonzero(bad):
-                    stopped[run], reasons[run] = k + 1, ("crossed" if finite[run] else "non-finite")
-                V_new[bad], A_new[bad], R_new[bad] = V[bad], A[bad], R[bad]
-                active &= ~bad
-                all_active = False
-                if not active.any():
-                    last = k
-                    break
-            V, A, R = V_new, A_new, R_new
-    for run in range(B):
-        end = stopped[run] if stopped[run] is not None else last + 1
-        loss[run, end:] = np.inf
-        Rh[run, end:] = Ah[run, end:] = Vh[run, end:] = np.nan
-    return [ReparamRun(loss[k], Rh[k], Ah[k], Vh[k], ps[k], float(etas[k]), optimizer, stopped[k], reasons[k])
-            for k in range(B)]
+    first: dict[int, int] = {}
+    order = sorted(range(len(ps)), key=lambda k: first.setdefault(id(ps[k]), k))   # runs of one map together
+    qs = [ps[k] for k in order]
+    starts: dict[int, np.ndarray] = {}
+    V0 = np.array([starts.setdefault(id(p), initial_free(p, r0)) for p in qs])
+    forward, derivative = batch_maps(qs)
+    run = descend(objective.value_and_gradient, V0, np.tile(a0, (len(ps), 1)), steps, etas[order], optimizer,
+                  momentum=mu, betas=(b1, b2), eps=eps, forward=forward, derivative=derivative)
+    free = run.free.copy() if forward is None else run.free
+    out: list = [None] * len(ps)
+    for j, k in enumerate(order):
+        out[k] = ReparamRun(run.loss[j], run.rates[j], run.weights[j], free[j], ps[k], float(etas[k]), optimizer,
+                            run.stopped_at[j], run.reasons[j])
+    return out
 
 
-#: The initialisation schemes of :func:`ssm_eigenvalues`.
-SCHEMES = ("s4d-real", "s4d-lin", "s4d-inv", "s4d-lin-layer", "lru", "geometric")
-
-
-def ssm_eigenvalues(scheme: str, m: int, *, dt: float = 0.1, dt_min: float = 1e-3, dt_max: float = 1e-1,
-                    r_min: float = 0.9, r_max: float = 0.999, max_phase: float = 2 * np.pi,
-                    rate_range: tuple[float, float] = (1e-3, 10.0), seed: int = 0) -> np.ndarray:
-    r"""Initial eigenvalues :math:`\mu` of a diagonal SSM, per unit of sequence time (one sample = 1).
-
-    The discrete recurrence is :math:`h_{k+1}=e^{\mu}h_k+\dots` (zero-order hold),
-    so a mode decays at the rate :math:`-\mathrm{Re}\,\mu` per sample; :math:`\mu=\Delta z`
-    for a continuous eigenvalue :math:`z` and a step :math:`\Delta`.
-
-    ==================  ================================================================
-    scheme              :math:`\mu_n`, :math:`n=0,\dots,m-1`
-    ==================  ================================================================
-    ``s4d-real``        :math:`\Delta\,(-(n+1))` (one channel, step ``dt``)
-    ``s4d-lin``         :math:`\Delta\,(-\tfrac12+i\pi n)`
-    ``s4d-inv``         :math:`\Delta\,(-\tfrac12+i\tfrac m\pi(\tfrac m{2n+1}-1))`
-    ``s4d-lin-layer``   :math:`-\Delta_n/2`, :math:`\Delta_n` log-spaced in [``dt_min``, ``dt_max``]:
-                        the real parts of the first S4D-Lin mode across m channels
-    ``lru``             :math:`\log\bar\lambda_n=-e^{\nu_n}+i\theta_n`, :math:`|\bar\lambda_n|^2`
-                        uniform in :math:`[r_{\min}^2,r_{\max}^2]` (uniform on the ring),
-                        :math:`\theta_n` uniform in [0, ``max_phase``] (seeded)
-    ``geometric``       :math:`-\lambda_n`, :math:`\lambda_n` log-spaced over ``rate_range`` (a reference)
-    ==================  ================================================================
-
-    Parameters
-    ----------
-    scheme : str
-        One of :data:`SCHEMES`.
-    m : int
-        Number of modes (≥ 1).
-    dt, dt_min, dt_max, r_min, r_max, max_phase, rate_range, seed
-        As in the table (``r_min``, ``r_max`` are radii of the discrete eigenvalues).
-
-    Returns
-    -------
-    numpy.ndarray of complex, shape (m,)
-        All with negative real part.
-    """
-    if not isinstance(scheme, str) or scheme not in SCHEMES:
-        raise ValueError(f"scheme must be one of {SCHEMES}, got {scheme!r}")
-    if isinstance(m, (bool, np.bool_)) or not isinstance(m, numbers.Integral):
-        raise TypeError(f"m must be an integer, got {type(m).__name__}")
-    if m < 1:
-        raise ValueError(f"m must be at least 1, got {m}")
-    dt = as_real_scalar("dt", dt, positive=True)
-    n = np.arange(m, dtype=float)
-    if scheme == "s4d-real":
-        return dt * (-(n + 1)) + 0j
-    if scheme == "s4d-lin":
-        return dt * (-0.5 + 1j * np.pi * n)
-    if scheme == "s4d-inv":
-        return dt * (-0.5 + 1j * (m / np.pi) * (m / (2 * n + 1) - 1))
-    if scheme == "s4d-lin-layer":
-        lo = as_real_scalar("dt_min", dt_min, positive=True)
-        hi = as_real_scalar("dt_max", dt_max, positive=True)
-        if not hi >= lo:
-            raise ValueError(f"dt_max must be >= dt_min = {lo}, got {hi}")
-        return -0.5 * np.geomspace(lo, hi, m) + 0j
-    if scheme == "geometric":
-        lo, hi = (as_real_scalar("rate_range", v, positive=True) for v in rate_range)
-        if not hi >= lo:
-            raise ValueError("rate_range must be (low, high) with low <= high")
-        return -np.geomspace(lo, hi, m) + 0j
-    lo = as_real_scalar("r_min", r_min, positive=True)
-    hi = as_real_scalar("r_max", r_max, positive=True)
-    if not lo <= hi < 1:
-        raise ValueError(f"r_min <= r_max < 1 required, got r_min={lo}, r_max={hi}")
-    phase = as_real_scalar("max_phase", max_phase, nonnegative=True)
-    rng = np.random.default_rng(seed)
-    radius = np.sqrt(rng.uniform(size=m) * (hi**2 - lo**2) + lo**2)
-    theta = rng.uniform(size=m) * phase
-    nu = np.log(-np.log(radius))            # the LRU's trained variable: |λ̄| = exp(-exp(ν))
-    return -np.exp(nu) + 1j * theta
-
-
-def lru_normalisation(mu) -> np.ndarray:
-    r"""The LRU input normalisation :math:`\gamma_{\rm LRU}=\sqrt{1-|\bar\lambda|^2}`, :math:`\bar\lambda=e^{\mu}`.
-
-    For unit white-noise input, :math:`h_{k+1}=\bar\lambda h_k+\gamma_{\rm LRU}x_k` has
-    stationary variance :math:`\gamma_{\rm LRU}^2/(1-|\bar\lambda|^2)=1` whatever the
-    radius (the LRU paper calls this factor :math:`\gamma`).
-
-    Parameters
-    ----------
-    mu : array_like of complex
-        Continuous eigenvalues per sample, with negative real part.
-
-    Returns
-    -------
-    numpy.ndarray
-    """
-    mu = np.asarray(mu)
-    if not np.issubdtype(mu.dtype, np.number):
-        raise TypeError("mu must be an array of (complex) numbers")
-    if not np.all(np.isfinite(mu)) or np.any(mu.real >= 0):
-        raise ValueError("mu must be finite with negative real parts (|exp(mu)| < 1)")
-    return np.sqrt(-np.expm1(2.0 * mu.real))
-
-
-def hippo_legs(n: int) -> tuple[np.ndarray, np.ndarray]:
-    r"""The HiPPO-LegS matrix :math:`A` of S4 and the vector :math:`P` of its normal-plus-rank-one form.
-
-    .. math::
-
-        A_{jk}=-\begin{cases}\sqrt{(2j+1)(2k+1)} & j>k\\ j+1 & j=k\\ 0 & j<k\end{cases},\qquad
-        P_j=\sqrt{j+\tfrac12},\qquad j,k=0,\dots,n-1 .
-
-    :math:`A` is lower triangular with eigenvalues :math:`-1,\dots,-n`, and
-    :math:`A+PP^\top=-\tfrac12I+S` with :math:`S` skew-symmetric, so :math:`A` is a
-    normal matrix minus a rank-one matrix; diagonalising the normal part unitarily
-    gives the diagonal-plus-low-rank form in which S4 computes.
-
-    Parameters
-    ----------
-    n : int
-        State size (≥ 1).
-
-    Returns
-    -------
-    (numpy.ndarray, numpy.ndarray)
-        ``A`` of shape (n, n) and ``P`` of shape (n,).
-    """
-    n = as_integer("n", n)
-    j = np.arange(n, dtype=float)
-    q = np.sqrt(2.0 * j + 1.0)
-    A = -np.tril(np.outer(q, q), -1) - np.diag(j + 1.0)
-    return A, np.sqrt(j + 0.5)
-
-
-def hessian(target, model, param="direct", *, h: float = 1e-6) -> np.ndarray:
+def hessian(target: Kernel, model: LinearRNN, param="direct", *, h: float = 1e-6) -> np.ndarray:
     r"""Hessian of the white-noise loss in the variables :math:`(v, a)` at a diagonal model.
 
-    Central differences of the exact gradient of
-    :func:`lrnn.training.loss_and_gradient` give :math:`H` in :math:`(\lambda,a)`
-    (step ``h`` relative to each coordinate's size, symmetrised); the chain
-    rule then gives :math:`D H D + \mathrm{diag}(f''(v)\,\partial J/\partial\lambda, 0)`
-    with :math:`D=\mathrm{diag}(f'(v),\mathbf 1)`. We drop the second term,
-    which vanishes at a critical point (use this at a minimiser).
+    Central differences of the exact gradient (:func:`lrnn.loss.loss_and_gradient`) give
+    :math:`H` in :math:`(\lambda,a)`: column :math:`i` is
+    :math:`(\nabla J(\theta+s_ie_i)-\nabla J(\theta-s_ie_i))/(2s_i)` with the step
+    :math:`s_i=h\lambda_i` for a rate (relative, so the perturbed rates stay positive) and
+    :math:`s_i=h\max(|a_i|,10^{-3})` for a weight; the result is symmetrised. The chain rule
+    then gives :math:`D H D + \mathrm{diag}(f''(v)\,\partial J/\partial\lambda, 0)` with
+    :math:`D=\mathrm{diag}(f'(v),\mathbf 1)`. We drop the second term, which vanishes at a
+    critical point (use this at a minimiser).
 
     Parameters
     ----------
     target : Kernel
+        The target kernel :math:`\rho`.
     model : LinearRNN
         Diagonal, scalar input (rates inside the range of ``param``).
     param : Parameterisation or str
+        The map :math:`\lambda=f(v)`.
     h : float
-        Relative difference step.
+        Relative difference step, in :math:`(0, 10^{-2}]`.
 
     Returns
     -------
     numpy.ndarray, shape (2m, 2m)
     """
-    require_kernel(target)
+    objective = WhiteNoiseLoss(target)
     r, a = diagonal_parameters(model)
     p = _as_param(param)
     h = as_real_scalar("h", h, positive=True)
+    if h > 1e-2:
+        raise ValueError(f"h must be at most 1e-2 (a relative difference step), got {h}")
+    v = _checked_inverse(p, r, "model")
     m = r.size
     th = np.concatenate([r, a])
-    H = np.empty((2 * m, 2 * m))
-    for i in range(2 * m):
-        step = h * max(abs(th[i]), 1e-3)
-        e = np.zeros(2 * m)
-        e[i] = step
-        gp = np.concatenate(loss_and_gradient(target, (th + e)[:m], (th + e)[m:])[1:])
-        gm = np.concatenate(loss_and_gradient(target, (th - e)[:m], (th - e)[m:])[1:])
-        H[:, i] = (gp - gm) / (2 * step)
+    steps = np.concatenate([h * r, h * np.maximum(np.abs(a), 1e-3)])
+    E = np.diag(steps)
+    shifted = np.concatenate([th + E, th - E])                     # (4m, 2m): all perturbed models at once
+    _, g_r, g_a = objective.value_and_gradient(shifted[:, :m], shifted[:, m:])
+    g = np.concatenate([g_r, g_a], axis=1)
+    H = ((g[:2 * m] - g[2 * m:]) / (2 * steps[:, None])).T
     H = 0.5 * (H + H.T)
-    D = np.concatenate([p.derivative(p.inverse(r)), np.ones(m)])
+    D = np.concatenate([np.asarray(p._derivative(v), dtype=float), np.ones(m)])
     return D[:, None] * H * D[None, :]
 
 
-def stable_learning_rate(target, model, param="direct") -> float:
+def stable_learning_rate(target: Kernel, model: LinearRNN, param="direct") -> float:
     r"""The largest step for which gradient descent is linearly stable at a minimiser: :math:`\eta^*=2/\lambda_{\max}(H_v)`.
 
     Near a minimiser, GD on :math:`J` is the linear map
@@ -624,8 +578,12 @@ def stable_learning_rate(target, model, param="direct") -> float:
 
     Parameters
     ----------
-    target, model, param
-        As in :func:`hessian`.
+    target : Kernel
+        The target kernel :math:`\rho`.
+    model : LinearRNN
+        Diagonal, scalar input, at (or very near) a minimiser.
+    param : Parameterisation or str
+        The map :math:`\lambda=f(v)`.
 
     Returns
     -------

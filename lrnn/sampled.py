@@ -1,0 +1,178 @@
+r"""Training on sampled sequences: the empirical loss that the closed form of :mod:`lrnn.loss` replaces.
+
+:func:`train_sampled` trains the zero-order-hold discretisation of a diagonal model on a fixed
+batch of sampled white-noise input sequences and the target's exact outputs
+(:func:`lrnn.respond`), with the optimisers of :func:`lrnn.train` (the same loop,
+:func:`lrnn.optimisers.descend`). Chapter 4 compares it with training on the closed form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._validation import as_integer, as_real_scalar
+from .kernels import Kernel, require_kernel
+from .loss import WhiteNoiseLoss
+from .optimisers import as_adam_parameters, as_momentum, as_optimizer, descend
+from .rnn import LinearRNN, diagonal_parameters
+from .signals import respond
+
+__all__ = ["SampledRun", "train_sampled"]
+
+#: Largest number of float64 entries of the lag matrix built at once (32 MiB); larger batches are summarised in
+#: chunks of sequences.
+_CHUNK_ENTRIES = 2**22
+
+
+@dataclass
+class SampledRun:
+    """The record of :func:`train_sampled`.
+
+    ``loss[k]`` is the empirical loss on the sampled sequences after k steps,
+    ``exact_loss[k]`` the closed-form :math:`J` of the same iterate.
+    """
+
+    loss: np.ndarray
+    exact_loss: np.ndarray
+    rates: np.ndarray
+    weights: np.ndarray
+    model: LinearRNN
+    lr: float
+    optimizer: str
+    crossed_at: int | None = None
+    meta: dict = field(default_factory=dict)
+
+
+def train_sampled(target: Kernel, init: LinearRNN, steps: int, lr: float, optimizer: str = "gd", *,
+                  dt: float = 0.1, horizon: float = 20.0, n_eval: int = 100, batch: int = 64, seed: int = 0,
+                  momentum: float = 0.9) -> SampledRun:
+    r"""Train the discrete-time diagonal RNN on sampled input/output sequences (the empirical loss).
+
+    Data: ``batch`` white-noise inputs :math:`x_j\sim N(0,1/\Delta)` of length
+    :math:`T=n_h+n_{\rm eval}` with :math:`n_h=\lceil{\rm horizon}/\Delta\rceil`,
+    target outputs from :func:`lrnn.respond` (exact). The model is the exact
+    zero-order-hold discretisation of :math:`\sum_ia_ie^{-\lambda_it}`, i.e. the
+    discrete RNN :math:`h_{n+1}=e^{-\lambda\Delta}h_n+\frac{1-e^{-\lambda\Delta}}{\lambda}x_n`,
+    :math:`\hat y_n=a^\top h_{n+1}=\sum_k\hat K_kx_{n-k}`, with the kernel
+    :math:`\hat K_k=\sum_ia_i\phi_{ki}`, :math:`\phi_{ki}=e^{-\lambda_ik\Delta}(1-e^{-\lambda_i\Delta})/\lambda_i`.
+    The empirical loss is :math:`\tfrac12` the mean squared error over the batch and the last
+    ``n_eval`` outputs (each of which sees at least ``horizon`` of history); its expectation is
+    :math:`\tfrac12\sum_{k<n_h}(K_k-\hat K_k)^2/\Delta\approx J`.
+
+    The empirical loss is a quadratic form in the discrete kernel,
+
+    .. math::
+
+        \hat J=\tfrac12\big(\hat K^\top C\hat K-2\hat K^\top r+c\big),\qquad
+        C_{kj}=\overline{x_{n-k}x_{n-j}},\quad r_k=\overline{x_{n-k}y_n},\quad c=\overline{y_n^2},
+
+    with averages over the batch and the evaluated outputs: the data are summarised once, and
+    the gradient is the chain rule through :math:`\hat K` — what backpropagation through the
+    sequences computes (``tests/test_training.py`` checks it against torch autograd of the mean
+    squared error of the convolved outputs) — at a cost of :math:`O(T^2+Tm)` per step whatever
+    the batch size:
+
+    .. math::
+
+        \frac{\partial\hat J}{\partial a_i}=\sum_k\phi_{ki}\,\delta_k,\qquad
+        \frac{\partial\hat J}{\partial\lambda_i}=a_i\sum_k\frac{\partial\phi_{ki}}{\partial\lambda_i}\,\delta_k,
+        \qquad \delta=C\hat K-r .
+
+    The optimisers are those of :func:`train` (same update formulas), applied to this gradient.
+
+    Parameters
+    ----------
+    target : Kernel
+    init : LinearRNN
+        Diagonal initial model.
+    steps : int
+    lr : float
+    optimizer : {"gd", "momentum", "adam"}
+    dt : float
+        Sampling step :math:`\Delta`.
+    horizon : float
+        Memory window every evaluated output sees (should cover the target's memory).
+    n_eval : int
+        Number of evaluated outputs per sequence.
+    batch : int
+        Number of sequences.
+    seed : int
+        Seed of the input sampler.
+    momentum : float
+        The heavy-ball coefficient :math:`\mu\in[0,1)` (used only by ``"momentum"``).
+
+    Returns
+    -------
+    SampledRun
+        ``loss[k]``: the empirical loss after ``k`` steps; ``exact_loss[k]``: the closed-form
+        :math:`J` of the same iterate. Training stops if a rate becomes ≤ 0 (``crossed_at``).
+    """
+    target = require_kernel(target)
+    w, a = diagonal_parameters(init, "init")
+    steps = as_integer("steps", steps, minimum=0)
+    lr = as_real_scalar("lr", lr, positive=True)
+    optimizer = as_optimizer(optimizer)
+    mu = as_momentum(momentum)
+    dt = as_real_scalar("dt", dt, positive=True)
+    horizon = as_real_scalar("horizon", horizon, positive=True)
+    n_eval = as_integer("n_eval", n_eval)
+    batch = as_integer("batch", batch)
+    seed = as_integer("seed", seed, minimum=0)
+
+    n_h = int(np.ceil(horizon / dt))
+    T = n_h + n_eval
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((batch, T)) / np.sqrt(dt)
+    C, r, c = _data_statistics(target, X, dt, n_h)
+    kdt = np.arange(T) * dt
+
+    def objective(w, a):
+        decay = np.exp(-np.outer(kdt, w))                            # e^{-λ_i kΔ}
+        gain = -np.expm1(-w * dt) / w                                # (1 - e^{-λΔ}) / λ
+        phi = decay * gain
+        Khat = phi @ a
+        CK = C @ Khat
+        J = 0.5 * (Khat @ CK - 2.0 * (Khat @ r) + c)
+        delta = CK - r
+        dgain = dt * np.exp(-w * dt) / w - gain / w                  # d/dλ of (1 - e^{-λΔ}) / λ
+        dphi = decay * (dgain - kdt[:, None] * gain)
+        return J, a * (delta @ dphi), delta @ phi
+
+    run = descend(objective, w[None], a[None], steps, lr, optimizer, momentum=mu, betas=(0.9, 0.999), eps=1e-8)
+    R, A = run.rates[0], run.weights[0]
+    exact = np.full(R.shape[0], np.inf)
+    ok = np.isfinite(run.loss[0])
+    exact[ok] = WhiteNoiseLoss(target).value(R[ok], A[ok])
+    crossed = run.stopped_at[0]
+    last = crossed - 1 if crossed is not None else steps
+    model = LinearRNN.diagonal(R[last], A[last])
+    return SampledRun(run.loss[0], exact, R, A, model, lr, optimizer, crossed,
+                      dict(dt=dt, horizon=horizon, n_eval=n_eval, batch=batch, seed=seed))
+
+
+def _data_statistics(target: Kernel, X: np.ndarray, dt: float, n_h: int) -> tuple[np.ndarray, np.ndarray, float]:
+    r"""The averages :math:`C_{kj}=\overline{x_{n-k}x_{n-j}}`, :math:`r_k=\overline{x_{n-k}y_n}`, :math:`c=\overline{y_n^2}`.
+
+    Over the sequences (rows of ``X``) and their evaluated outputs :math:`n=n_h,\dots,T-1`, with the
+    target outputs :math:`y=` :func:`lrnn.respond` ``(target, x, dt)`` (exact). The lag matrix of
+    the inputs each evaluated output sees is built for a chunk of sequences at a time, so memory
+    stays :math:`O(T^2)` whatever the batch.
+    """
+    B, T = X.shape
+    n_eval = T - n_h
+    chunk = max(1, _CHUNK_ENTRIES // (n_eval * T))
+    C, r, c = np.zeros((T, T)), np.zeros(T), 0.0
+    for start in range(0, B, chunk):
+        Xc = X[start:start + chunk]
+        Y = np.stack([respond(target, x, dt)[n_h:] for x in Xc])        # exact outputs at the ends of the cells
+        # D[b, i, k] = x_b[n_h + i - k] (0 before time 0): the inputs each evaluated output sees, lag by lag
+        padded = np.concatenate([np.zeros((Xc.shape[0], T)), Xc], axis=1)
+        D = np.lib.stride_tricks.sliding_window_view(padded, T, axis=1)[:, n_h + 1:T + 1, ::-1].reshape(-1, T)
+        y = Y.reshape(-1)
+        C += D.T @ D
+        r += D.T @ y
+        c += float(y @ y)
+    N = B * n_eval
+    return C / N, r / N, c / N
