@@ -4,7 +4,7 @@ import numpy as np
 
 from lrnn.coursework.hidden import Answer, HiddenTest, Wrong, close, close_abs
 
-# The test points of the gradient (rates w, weights a): three units each.
+# The test points of the gradient (rates λ, weights a): three units each.
 _GRAD_POINTS = (([0.5, 1.5, 3.0], [0.3, -0.2, 0.6]), ([0.2, 0.9, 4.0], [-1.0, 0.5, 0.25]),
                 ([1.1, 0.35, 2.2], [0.7, 0.4, -0.9]))
 
@@ -14,7 +14,7 @@ gradient = HiddenTest("ex-c4-gradient", [Answer("grad_w", "function",
 
 
 def _grad_w(w, a):
-    """∂J/∂w_i = a_i L_{tρ}(w_i) − a_i Σ_j a_j/(w_i+w_j)² for ρ = e^{-t}cos 2t, with
+    """∂J/∂λ_i = a_i L_{tρ}(λ_i) − a_i Σ_j a_j/(λ_i+λ_j)² for ρ = e^{-t}cos 2t (rates w = λ), with
     L_{tρ}(s) = (q² − ν²)/(q² + ν²)², q = s + 1, ν = 2."""
     w, a = np.asarray(w, float), np.asarray(a, float)
     q = w + 1.0
@@ -30,7 +30,7 @@ def _(v):
         if got.shape != (3,):
             raise Wrong(f"`grad_w(w, a)` should return one derivative per unit (3 here), got shape {got.shape}.")
         close_abs("grad_w(w, a)", got, _grad_w(w, a), 1e-6,
-                  "w_i appears in the Laplace-transform term and in row and column i of the Gram term.")
+                  "λ_i appears in the Laplace-transform term and in row and column i of the Gram term.")
     return "`grad_w` agrees with the closed-form gradient at every test point (absolute tolerance 1e-6)."
 
 
@@ -64,9 +64,9 @@ def _(v):
     e = v.array("eta_star", w.size)
     if not (abs(w.min() - 0.15) <= 1e-9 and abs(w.max() - 1.0) <= 1e-9):
         raise Wrong("`w0s` should span exactly [0.15, 1].")
-    # J(w) = ½(5 − 2/(w + 0.1) + 1/(2w)) for a = 1, so ∂J/∂w = 1/(w + 0.1)² − 1/(4w²) and η* = w₀/∂J/∂w.
+    # J(λ) = ½(5 − 2/(λ + 0.1) + 1/(2λ)) for a = 1: ∂J/∂λ = 1/(λ + 0.1)² − 1/(4λ²), η* = λ₀/∂J/∂λ.
     ref = w / (1 / (w + 0.1) ** 2 - 1 / (4 * w ** 2))
-    return close("eta_star", e, ref, 1e-5, "one gradient step moves w to w₀ − η ∂J/∂w; find where that reaches "
+    return close("eta_star", e, ref, 1e-5, "one gradient step moves λ to λ₀ − η ∂J/∂λ; find where that reaches "
                                            "zero (with a = 1).")
 
 

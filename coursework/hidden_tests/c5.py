@@ -67,7 +67,7 @@ def _sq_error(rates, weights):
 
 @jump.reference
 def _jump():
-    """The width-4 best fit (variable projection over log rates, several starts) and E(0.999 r_min)."""
+    """The width-4 best fit (variable projection over log rates, several starts) and E(0.999 λ_min)."""
     def projected(theta):
         r = np.exp(np.sort(theta))
         a = np.linalg.lstsq(1 / (r[:, None] + r[None, :]), _laplace_power(r), rcond=None)[0]
@@ -94,14 +94,14 @@ def _(v):
 @jump.part("E_below")
 def _(v):
     return close("E_below", v.number("E_below"), _jump()[1], 1e-3,
-                 "the perturbation error is relative and the worst over sign vectors, here at δ = 0.999 r_min.")
+                 "the perturbation error is relative and the worst over sign vectors, here at δ = 0.999 λ_min.")
 
 
 @jump.part("E_at")
 def _(v):
     x = v.number("E_at", finite=False)
     if not (math.isinf(x) and x > 0):
-        raise Wrong("`E_at` is not right. Hint: at δ = r_min one perturbation turns the slowest unit into a "
+        raise Wrong("`E_at` is not right. Hint: at δ = λ_min one perturbation turns the slowest unit into a "
                     "constant; is its kernel still square-integrable?")
     return "`E_at` is right."
 

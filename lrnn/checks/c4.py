@@ -20,11 +20,11 @@ def _j_one_target(w: np.ndarray, a: np.ndarray) -> float:
 
 
 @register("ex-c4-gradient",
-          ("grad_w", "a function (w, a) -> ∂J/∂w (array) for the target e^{-t}cos 2t, "
-                     "with w the rates and a the weights"))
+          ("grad_w", "a function (w, a) -> ∂J/∂λ (array) for the target e^{-t}cos 2t, "
+                     "with w the rates λᵢ and a the weights"))
 def ex_c4_gradient(grad_w) -> str:
-    r"""Check a student's gradient :math:`\partial J/\partial w` of the white-noise loss
-    :math:`J=\tfrac12\|\rho-\sum_ia_ie^{-w_it}\|_{L^2}^2` for :math:`\rho(t)=e^{-t}\cos2t`.
+    r"""Check a student's gradient :math:`\partial J/\partial\lambda` of the white-noise loss
+    :math:`J=\tfrac12\|\rho-\sum_ia_ie^{-\lambda_it}\|_{L^2}^2` for :math:`\rho(t)=e^{-t}\cos2t`.
 
     The reference is a central finite difference (step ``1e-5``) of :math:`J` computed by ``quad`` at two fixed
     points with three units. Tolerance: absolute error at most ``1e-6`` per component.
@@ -44,15 +44,15 @@ def ex_c4_gradient(grad_w) -> str:
         ref = np.array([(_j_one_target(w + h * e, a) - _j_one_target(w - h * e, a)) / (2 * h) for e in np.eye(3)])
         if not np.all(np.abs(got - ref) <= 1e-6):
             raise Fail("`grad_w` disagrees with a finite difference of the loss (absolute tolerance 1e-6). Hint: "
-                       "w_i appears in the Laplace-transform term and in row and column i of the Gram term.")
+                       "λ_i appears in the Laplace-transform term and in row and column i of the Gram term.")
     return "the gradient agrees with finite differences of the loss at two test points (tolerance 1e-6)."
 
 
 @register("ex-c4-barrier",
-          ("B", "the constant B of the barrier proposition for one unit, target e^{-t/10}, start (a, w) = (2, 1)"))
+          ("B", "the constant B of the barrier proposition for one unit, target e^{-t/10}, start (a, λ) = (2, 1)"))
 def ex_c4_barrier(B) -> str:
     r"""Check the barrier constant :math:`B=\|\rho\|_{L^2}+\sqrt{2J(\theta_0)}` for :math:`\rho(t)=e^{-t/10}` and
-    the start :math:`(a,w)=(2,1)`, where :math:`J=\tfrac12\|\rho-ae^{-wt}\|^2`.
+    the start :math:`(a,\lambda)=(2,1)`, where :math:`J=\tfrac12\|\rho-ae^{-\lambda t}\|^2`.
 
     The reference computes both norms by ``quad``. Tolerance: relative error at most ``1e-6``.
     """
@@ -70,10 +70,10 @@ _SLOPE = "e41076e2e0668da8fa79d6268576d79a1d229aaceda352503bb754f4243de5a8"
 
 
 @register("ex-c4-slope",
-          ("predicted_slope", "the predicted limit of the slope of log τ against the lag ℓ for w₀ = 1.5 (a float)"))
+          ("predicted_slope", "the predicted limit of the slope of log τ against the lag ℓ for λ₀ = 1.5 (a float)"))
 def ex_c4_slope(predicted_slope) -> str:
     r"""Check the predicted asymptotic slope of :math:`\log\tau` against the lag for the reduced model started at
-    :math:`w_0=1.5`.
+    :math:`\lambda_0=1.5`.
 
     The prediction of the chapter's slow-manifold argument is an exact number; the check compares the answer,
     rounded to six decimals, by digest. Tolerance: absolute error below ``5e-7`` (the rounding).
@@ -81,20 +81,21 @@ def ex_c4_slope(predicted_slope) -> str:
     x = number("predicted_slope", predicted_slope)
     if not matches_digest("ex-c4-slope", "predicted_slope", f"{round(x, 6):.6f}", _SLOPE):
         raise Fail("`predicted_slope` is not the prediction of the theory. Hint: redo the derivation of the "
-                   "plateau length for a general starting rate w₀ and read off the exponential rate in ℓ; "
+                   "plateau length for a general starting rate λ₀ and read off the exponential rate in ℓ; "
                    "measured slopes at finite lags are biased low, so do not answer with a measurement.")
     return "the predicted slope is right (absolute tolerance 5e-7: compared to six decimals)."
 
 
 @register("ex-c4-step",
-          ("w0s", "the starting rates w₀ at which you computed η* (an array covering [0.15, 1])"),
-          ("eta_star", "the largest safe step η*(w₀) at each w₀ (an array of the same length)"))
+          ("w0s", "the starting rates λ₀ at which you computed η* (an array covering [0.15, 1])"),
+          ("eta_star", "the largest safe step η*(λ₀) at each λ₀ (an array of the same length)"))
 def ex_c4_step(w0s, eta_star) -> str:
-    r"""Check the largest step :math:`\eta^*(w_0)` for which the first gradient step from :math:`(a,w)=(1,w_0)`
-    keeps :math:`w>0`, target :math:`e^{-t/10}`, on a grid covering :math:`[0.15,1]`.
+    r"""Check the largest step :math:`\eta^*(\lambda_0)` for which the first gradient step from
+    :math:`(a,\lambda)=(1,\lambda_0)` keeps :math:`\lambda>0`, target :math:`e^{-t/10}`, on a grid covering
+    :math:`[0.15,1]`.
 
-    The reference differentiates :math:`J(w)=\tfrac12\|\rho-e^{-wt}\|^2`, computed by ``quad``, with a central
-    difference (step ``1e-6``) and sets :math:`\eta^*=w_0/\partial_wJ`. Tolerance: relative ``1e-5`` at each point.
+    The reference differentiates :math:`J(\lambda)=\tfrac12\|\rho-e^{-\lambda t}\|^2`, computed by ``quad``, with a
+    central difference (step ``1e-6``) and sets :math:`\eta^*=\lambda_0/\partial_\lambda J`. Tolerance: relative ``1e-5`` at each point.
     """
     answered("w0s", w0s)
     answered("eta_star", eta_star)
@@ -112,6 +113,6 @@ def ex_c4_step(w0s, eta_star) -> str:
     h = 1e-6
     for wi, ei in zip(w, e):
         d = (J(wi + h) - J(wi - h)) / (2 * h)
-        close("eta_star", ei, wi / d, 1e-5, "one gradient step moves w to w₀ − η ∂J/∂w; find where that reaches "
+        close("eta_star", ei, wi / d, 1e-5, "one gradient step moves λ to λ₀ − η ∂J/∂λ; find where that reaches "
                                             "zero (take a = 1 when you differentiate).")
-    return "η* agrees with the reference at every w₀ (relative tolerance 1e-5)."
+    return "η* agrees with the reference at every λ₀ (relative tolerance 1e-5)."

@@ -38,8 +38,7 @@ def ex_c5_dense(ts, M_dense) -> str:
 
 
 @register("ex-c5-best",
-          ("f_best", "a function v -> f(v), the map of part (a) with the exercise's constants 2 and 1/2 "
-                     "(taking v ≥ 0)"),
+          ("f_best", "a function v -> f(v), the map of part (a) for a₀ = 2, b₀ = 1/2 (taking v ≥ 0)"),
           ("max_rate", "the largest rate that this map can represent (a float)"))
 def ex_c5_best(f_best, max_rate) -> str:
     r"""Check the "best" map of part (a), :math:`f(v)=1/(a_0v^2+b_0)` with :math:`a_0=2`, :math:`b_0=1/2`, and
@@ -89,17 +88,17 @@ _E_AT = "b1d1f0fdeea75823649c4e1c1e4c1d142ec4d0e423d98d68b75dd832a84167d1"
 
 
 @register("ex-c5-jump",
-          ("r_min", "the smallest rate r_min of the width-4 best fit of (1+t)^(-3/2) (a float)"),
-          ("E_below", "the perturbation error E(δ) just below r_min, at δ = 0.999 r_min (a float)"),
-          ("E_at", "the perturbation error at δ = r_min (a float; it may be infinite)"))
+          ("r_min", "the smallest rate λ_min of the width-4 best fit of (1+t)^(-3/2) (a float)"),
+          ("E_below", "the perturbation error E(δ) just below λ_min, at δ = 0.999 λ_min (a float)"),
+          ("E_at", "the perturbation error at δ = λ_min (a float; it may be infinite)"))
 def ex_c5_jump(r_min, E_below, E_at) -> str:
     r"""Check the jump of the perturbation error for the width-4 best fit of :math:`(1+t)^{-3/2}`.
 
     The reference refits the four exponentials by variable projection (``scipy.optimize``, the Laplace transform
-    :math:`2-2\sqrt{\pi s}\,\mathrm{erfcx}(\sqrt s)` in closed form) and computes :math:`E(0.999\,r_{\min})` as the
+    :math:`2-2\sqrt{\pi s}\,\mathrm{erfcx}(\sqrt s)` in closed form) and computes :math:`E(0.999\,\lambda_{\min})` as the
     largest relative :math:`L^2` error over all sign vectors :math:`\xi\in\{-1,1\}^4`, each by ``quad``; the value
-    at :math:`r_{\min}` is compared by digest. Tolerances: relative ``1e-3`` on :math:`r_{\min}` (the fit's
-    objective is flat) and on :math:`E` below :math:`r_{\min}`.
+    at :math:`\lambda_{\min}` is compared by digest. Tolerances: relative ``1e-3`` on :math:`\lambda_{\min}` (the fit's
+    objective is flat) and on :math:`E` below :math:`\lambda_{\min}`.
     """
     rm, eb = number("r_min", r_min), number("E_below", E_below)
     ea = extended_number("E_at", E_at)
@@ -115,12 +114,12 @@ def ex_c5_jump(r_min, E_below, E_at) -> str:
         e2 = integrate.quad(lambda t: (rho(t) - float(np.sum(a * np.exp(-rr * t)))) ** 2, 0, np.inf,
                             limit=500, epsabs=1e-14)[0]
         worst = max(worst, math.sqrt(e2 / 0.5))
-    close("E_below", eb, worst, 1e-3, "evaluate memory.perturbation_error at δ slightly below r_min "
-                                      "(δ = 0.999 r_min); it is a relative error, the worst over sign vectors.")
+    close("E_below", eb, worst, 1e-3, "evaluate memory.perturbation_error at δ slightly below λ_min "
+                                      "(δ = 0.999 λ_min); it is a relative error, the worst over sign vectors.")
     if not matches_digest("ex-c5-jump", "E_at", repr(ea), _E_AT):
-        raise Fail("`E_at` is not right. Hint: at δ = r_min the perturbation ξ = 1 turns the slowest unit into a "
+        raise Fail("`E_at` is not right. Hint: at δ = λ_min the perturbation ξ = 1 turns the slowest unit into a "
                    "constant; is its kernel still square-integrable?")
-    return "r_min, E just below it and E at r_min agree with the reference (relative tolerance 1e-3)."
+    return "λ_min, E just below it and E at λ_min agree with the reference (relative tolerance 1e-3)."
 
 
 @register("ex-c5-eta",
