@@ -1,11 +1,7 @@
-"""Chapter 1 figures (lrnn.plots.memory) and widgets (lrnn.widgets.memory).
-
-The figure functions must run, label their axes and reject bad input; the numbers
-they compute are compared with independent references: closed forms, scipy
-quadrature, scipy.linalg.expm and scipy.signal.lsim.
+"""Chapter 1 figures (lrnn.plots.memory): they run, label their axes, fit the page and reject bad input, and the
+numbers they draw are compared with independent references: closed forms, scipy quadrature, scipy.linalg.expm and
+scipy.signal.lsim. (The numbers themselves are tested in test_views.py, the widgets in test_widgets_memory.py.)
 """
-
-import time
 
 import matplotlib
 
@@ -33,73 +29,6 @@ def _assert_labelled(fig):
     for ax in axes:
         assert ax.get_xlabel().strip(), f"axes {ax} has no x label"
         assert ax.get_ylabel().strip(), f"axes {ax} has no y label"
-
-
-def _airy_zeros_in(lag, horizon):
-    z = lag + special.ai_zeros(40)[0]
-    return np.sort(z[(z > 0) & (z < horizon)])
-
-
-# ------------------------------------------------------------------ kernels and signals
-@pytest.mark.parametrize("memory", [0.5, 2.0, 7.0])
-def test_memory_kernel_norms_against_closed_forms_and_quadrature(memory):
-    assert pm.memory_kernel("exponential", memory).norm(1) == pytest.approx(memory, rel=1e-14)
-    assert pm.memory_kernel("power law", memory).norm(1) == pytest.approx(memory, rel=1e-14)
-    ref = np.sqrt(np.pi) / 2 * (1 + special.erf(memory))
-    assert pm.memory_kernel("delayed", memory).norm(1) == pytest.approx(ref, rel=1e-12)
-    ai = pm.memory_kernel("airy", memory)
-    z = _airy_zeros_in(memory, memory)
-    pieces = np.concatenate([[0.0], z, [memory, memory + 30.0]])
-    quad = sum(integrate.quad(lambda s: abs(special.airy(s - memory)[0]), a, b, epsabs=0, epsrel=1e-12)[0]
-               for a, b in zip(pieces[:-1], pieces[1:]))
-    assert ai.norm(1) == pytest.approx(quad, rel=1e-9)
-    # the memory parameter is the time scale / inverse exponent / lag
-    t = np.array([0.0, 1.0, 3.0])
-    np.testing.assert_allclose(pm.memory_kernel("exponential", memory)(t), np.exp(-t / memory), rtol=1e-14)
-    np.testing.assert_allclose(pm.memory_kernel("power law", memory)(t), (1 + t) ** -(1 + 1 / memory), rtol=1e-13)
-    np.testing.assert_allclose(pm.memory_kernel("delayed", memory)(t), np.exp(-(t - memory) ** 2), rtol=1e-13)
-    np.testing.assert_allclose(ai(t), special.airy(t - memory)[0], rtol=1e-13)
-
-
-def test_memory_kernel_rejects_bad_input():
-    with pytest.raises(ValueError, match="family"):
-        pm.memory_kernel("gaussian", 1.0)
-    with pytest.raises(TypeError, match="family"):
-        pm.memory_kernel(3, 1.0)
-    with pytest.raises(ValueError, match="memory"):
-        pm.memory_kernel("exponential", 0.0)
-    with pytest.raises(ValueError, match="memory"):
-        pm.memory_kernel("power law", np.nan)
-    with pytest.raises(TypeError, match="memory"):
-        pm.memory_kernel("delayed", "long")
-
-
-@pytest.mark.parametrize("name", pm.SIGNALS)
-def test_input_signals(name):
-    x = pm.input_signal(name, 500, 0.05, seed=3)
-    assert x.shape == (500,) and np.all(np.isfinite(x))
-    np.testing.assert_array_equal(x, pm.input_signal(name, 500, 0.05, seed=3))  # seeded
-    if name == "step":
-        np.testing.assert_array_equal(x, np.ones(500))
-    if name == "sinusoid":
-        np.testing.assert_allclose(x, np.sin(2 * np.pi * 0.05 * np.arange(500) / 5.0), atol=1e-14)
-    if name == "smooth random":
-        assert np.max(np.abs(x)) == pytest.approx(1.0)
-    if name == "white noise":
-        assert np.var(x) * 0.05 == pytest.approx(1.0, rel=0.2)
-
-
-def test_input_signal_rejects_bad_input():
-    with pytest.raises(ValueError, match="name"):
-        pm.input_signal("noise", 10, 0.1)
-    with pytest.raises(ValueError, match="n must"):
-        pm.input_signal("step", 0, 0.1)
-    with pytest.raises(TypeError, match="n must"):
-        pm.input_signal("step", 2.5, 0.1)
-    with pytest.raises(ValueError, match="dt"):
-        pm.input_signal("sinusoid", 10, -0.1)
-    with pytest.raises(ValueError, match="seed"):
-        pm.input_signal("white noise", 10, 0.1, seed=-1)
 
 
 # ------------------------------------------------------------------ gallery
@@ -251,92 +180,22 @@ def test_kernel_response_rejects_bad_input():
 
 
 # ------------------------------------------------------------------ operator norm
-def test_mollified_sign_against_airy_zeros():
-    airy = kernels.Airy(lag=5.0)
-    s = np.linspace(0, 20, 2001)
-    z = _airy_zeros_in(5.0, 20.0)                         # 0.912, 2.662
-    assert z.size == 2
-    for eps in (0.3, 0.05):
-        ref = (special.ndtr((z[0] - s) / eps)
-               - (special.ndtr((z[1] - s) / eps) - special.ndtr((z[0] - s) / eps))
-               + (1 - special.ndtr((z[1] - s) / eps)))
-        np.testing.assert_allclose(pm.mollified_sign(airy, s, eps), ref, atol=1e-6)
-    exact = pm.mollified_sign(airy, s, 0.0)
-    away = np.min(np.abs(s[:, None] - z[None, :]), axis=1) > 1e-3
-    np.testing.assert_array_equal(exact[away], np.sign(airy(s[away])))
-    assert np.all(np.abs(pm.mollified_sign(airy, s, 0.1)) <= 1 + 1e-15)
-
-
-def test_mollified_sign_of_positive_kernel_is_one():
-    s = np.linspace(0, 10, 11)
-    np.testing.assert_allclose(pm.mollified_sign(kernels.Exponential(1.0), s, 0.5), 1.0, atol=1e-15)
-    np.testing.assert_allclose(pm.mollified_sign(-1.0 * kernels.Exponential(1.0), s, 0.5), -1.0, atol=1e-15)
-
-
-def test_norm_attainment_reaches_the_l1_norm():
-    airy = kernels.Airy(lag=5.0)
-    widths = np.array([1.0, 0.1, 0.01])
-    v = pm.norm_attainment(airy, widths, t=20.0, dt=0.005)
-    # independent reference: quadrature of ρ(s) m_ε(s) with m_ε from tabulated zeros
-    z = _airy_zeros_in(5.0, 20.0)
-    for eps, val in zip(widths, v):
-        def m(s, eps=eps):
-            return (special.ndtr((z[0] - s) / eps) - (special.ndtr((z[1] - s) / eps) - special.ndtr((z[0] - s) / eps))
-                    + (1 - special.ndtr((z[1] - s) / eps)))
-        ref = integrate.quad(lambda s: special.airy(s - 5)[0] * m(s), 0, 20, points=[*z, 5.0], limit=400)[0]
-        assert val == pytest.approx(ref, abs=2e-5)
-    l1 = airy.norm(1)
-    assert np.all(v <= l1 + 1e-9)
-    assert (l1 - v[-1]) / l1 < 1e-4
-    assert v[0] < 0.7 * l1                                # a wide mollifier misses the negative lobe
-
-
-def test_norm_attainment_positive_kernel_equals_step_response():
-    k = kernels.Exponential(0.5, 2.0)
-    v = pm.norm_attainment(k, [0.0, 0.3], t=8.0, dt=0.01)
-    np.testing.assert_allclose(v, 4.0 * (1 - np.exp(-4.0)), rtol=1e-12)
-
-
-def test_norm_attainment_figure_and_bad_input():
+def test_norm_attainment_figure_draws_the_numbers():
     fig = pm.norm_attainment_figure(widths=(0.5, 0.05), t=12.0, dt=0.01)
     _assert_labelled(fig)
+    ax_x, ax_v = fig.axes
+    widths, values = (np.asarray(a, dtype=float) for a in ax_v.get_lines()[0].get_data())
+    np.testing.assert_allclose(values, pm.norm_attainment(kernels.Airy(5.0), widths, t=12.0, dt=0.01))
+    levels = sorted(float(line.get_ydata()[0]) for line in ax_v.get_lines()[1:])
+    airy = kernels.Airy(5.0)
+    np.testing.assert_allclose(levels, sorted([airy.norm(1), float(airy.step_response(12.0))]), rtol=1e-12)
     with pytest.raises(ValueError, match="widths"):
-        pm.norm_attainment(kernels.Airy(5.0), [-0.1])
+        pm.norm_attainment_figure(widths=(-0.1,))
     with pytest.raises(TypeError, match="kernel"):
-        pm.norm_attainment(lrnn.LinearRNN.diagonal([1.0], [1.0]), [0.1])
-    with pytest.raises(ValueError, match="s must be non-negative"):
-        pm.mollified_sign(kernels.Airy(5.0), [-1.0, 0.0], 0.1)
-    with pytest.raises(ValueError, match="width"):
-        pm.mollified_sign(kernels.Airy(5.0), [1.0], -0.1)
+        pm.norm_attainment_figure(kernel=lrnn.LinearRNN.diagonal([1.0], [1.0]))
 
 
 # ------------------------------------------------------------------ experiment (b)
-def test_modal_rnn_kernel_against_closed_form_and_expm():
-    model = pm.modal_rnn([0.5, 2.0], [1.0, -0.5], pair=(0.2, 1.0), pair_weight=1.5)
-    assert model.hidden_size == 4
-    np.testing.assert_allclose(np.sort_complex(model.eigenvalues),
-                               np.sort_complex(np.array([-0.2 + 1j, -0.2 - 1j, -0.5, -2.0])), atol=1e-14)
-    t = np.linspace(0, 15, 31)
-    closed = np.exp(-0.5 * t) - 0.5 * np.exp(-2 * t) + 1.5 * np.exp(-0.2 * t) * np.cos(t)
-    np.testing.assert_allclose(model.kernel(t), closed, atol=1e-13)
-    W, U, c = np.array(model.W), np.array(model.U), np.array(model.c)
-    via_expm = np.array([c @ linalg.expm(W * s) @ U for s in t])
-    np.testing.assert_allclose(via_expm, closed, atol=1e-13)
-
-
-def test_modal_rnn_rejects_bad_input():
-    with pytest.raises(ValueError, match="rates"):
-        pm.modal_rnn([1.0, -0.5])
-    with pytest.raises(ValueError, match="weights"):
-        pm.modal_rnn([1.0, 2.0], [1.0])
-    with pytest.raises(ValueError, match="pair"):
-        pm.modal_rnn([1.0], pair=(0.0, 1.0))
-    with pytest.raises(ValueError, match="pair"):
-        pm.modal_rnn([1.0], pair=(1.0, 1.0, 2.0))
-    with pytest.raises(ValueError, match="at least one unit"):
-        pm.modal_rnn([])
-
-
 @pytest.mark.parametrize("model", [
     pm.modal_rnn([1.0], [1.0], pair=(0.3, 1.5)),
     pm.modal_rnn([0.2, 1.0, 5.0], [1.0, -2.0, 3.0]),
@@ -370,36 +229,20 @@ def test_rnn_response_figure_and_bad_input():
 
 
 # ------------------------------------------------------------------ three views
-def test_three_views_agree_with_each_other_and_lsim():
-    model = pm.modal_rnn([0.5, 2.0], [1.0, -0.5], pair=(0.2, 1.0))
-    x = np.random.default_rng(7).standard_normal(300)
-    views = pm.three_views(model, x, 0.1)
-    assert set(views) == {"recurrent", "convolution", "modal"}
-    W, U, c = np.array(model.W), np.array(model.U), np.array(model.c)
-    _, y_lsim, _ = signal.lsim((W, U[:, None], c[None, :], 0.0), np.append(x, 0.0), 0.1 * np.arange(301),
-                               interp=False)
-    scale = np.max(np.abs(y_lsim))
-    for name, y in views.items():
-        assert y.shape == (300,)
-        np.testing.assert_allclose(y, y_lsim[1:], atol=1e-10 * scale, err_msg=name)
-        np.testing.assert_allclose(y, views["convolution"], atol=1e-13 * scale, err_msg=name)
-
-
-def test_three_views_figure_and_bad_input():
+def test_three_views_figure_draws_the_three_outputs():
     fig = pm.three_views_figure()
     _assert_labelled(fig)
-    model = pm.modal_rnn([1.0])
+    ax, ax_d = fig.axes
+    model = pm.modal_rnn([0.5, 2.0], [1.0, -0.5], pair=(0.2, 1.0))
+    x = lrnn.signals.smooth_random(200, 0.1, correlation_time=1.0, seed=1)
+    out = pm.three_views(model, x, 0.1)
+    drawn = {line.get_label(): np.asarray(line.get_ydata(), dtype=float) for line in ax.get_lines()}
+    for name, y in out.items():
+        np.testing.assert_array_equal(drawn[name], y)
     with pytest.raises(TypeError, match="model"):
-        pm.three_views(kernels.Exponential(1.0), np.ones(3), 0.1)
-    with pytest.raises(ValueError, match="x must"):
-        pm.three_views(model, np.ones((3, 2)), 0.1)
+        pm.three_views_figure(kernels.Exponential(1.0))
     with pytest.raises(ValueError, match="dt"):
-        pm.three_views(model, np.ones(3), 0.0)
-    with pytest.raises(ValueError, match="x must"):
-        pm.three_views(model, [1.0, np.nan], 0.1)
-    jordan = lrnn.LinearRNN([[-1.0, 1.0], [0.0, -1.0]], [0.0, 1.0], [1.0, 0.0])
-    with pytest.raises(ValueError, match="diagonalisable"):
-        pm.three_views(jordan, np.ones(3), 0.1)
+        pm.three_views_figure(dt=-1.0)
 
 
 # ------------------------------------------------------------------ views (static figure, scrubber and widget)
@@ -461,8 +304,8 @@ def test_scrubbers_frames_and_alt_text(monkeypatch, fast):
         seen["decay"].add(round(-float(np.max(model.eigenvalues.real)), 12))
         return draw_b(axes, model, *args, **kwargs)
 
-    monkeypatch.setattr(pm, "draw_kernel_response", spy_a)
-    monkeypatch.setattr(pm, "draw_rnn_response", spy_b)
+    monkeypatch.setattr(pm.responses, "draw_kernel_response", spy_a)    # what the scrubbers call
+    monkeypatch.setattr(pm.responses, "draw_rnn_response", spy_b)
     was = plt.isinteractive()
     plt.ion()
     try:
@@ -486,74 +329,3 @@ def test_scrubbers_reject_bad_input():
         pm.pair_scrubber([])
     with pytest.raises(ValueError, match="frequency"):
         pm.pair_scrubber([1.0], frequency=-1.0)
-
-
-# ------------------------------------------------------------------ widgets
-def _rebuild_and_encode(make):
-    """The old way of redrawing a widget: a new figure each time, encoded by savefig."""
-    import io
-
-    fig = make()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=150)
-    plt.close(fig)
-    return buf.getvalue()
-
-
-def test_widgets_redraw_the_same_figure_and_faster_than_rebuilding():
-    """A slider move updates the existing artists of one figure and re-encodes it; measured in CPU time of this
-    process against rebuilding the figure, in the same run (a ratio: robust to a loaded machine)."""
-    pytest.importorskip("ipywidgets")
-    from lrnn.widgets import memory as wm
-
-    ke = wm.kernel_explorer("power law", 3.0, "step")
-    re = wm.rnn_explorer(units=4)
-    for ui, slider, values, rebuild in [
-        (ke, ke.children[1], [4.0, 9.5, 2.0, 12.0, 6.5],
-         lambda v: _rebuild_and_encode(lambda: pm.kernel_response("power law", v, "step"))),
-        (re, re.children[6], [0.05, 0.9, 0.2, 2.0, 0.5],
-         lambda v: _rebuild_and_encode(lambda: pm.rnn_response(pm.modal_rnn([1.0, 0.3], pair=(v, 1.5))))),
-    ]:
-        fig, image = ui.view.figure, ui.image.value
-        assert image[:8] == b"\x89PNG\r\n\x1a\n"
-        new, old = [], []
-        for v in values:
-            t0 = time.process_time()
-            slider.value = v
-            new.append(time.process_time() - t0)
-            assert ui.view.figure is fig and ui.image.value != image
-            image = ui.image.value
-            t0 = time.process_time()
-            rebuild(v)
-            old.append(time.process_time() - t0)
-        assert not plt.fignum_exists(fig.number)               # never shown twice by the inline backend
-        assert np.median(new) < 0.6 * np.median(old), (new, old)
-
-
-def test_widget_images_show_the_figure_at_its_design_width():
-    pytest.importorskip("ipywidgets")
-    from lrnn.widgets import memory as wm
-
-    ui = wm.kernel_explorer()
-    assert ui.image.layout.max_width == f"{round(ui.view.figure.get_figwidth() * 100)}px"
-    from PIL import Image
-    import io
-
-    width, height = Image.open(io.BytesIO(ui.image.value)).size
-    assert width == round(ui.view.figure.get_figwidth() * wm.DPI)
-
-
-def test_widgets_reject_bad_input():
-    pytest.importorskip("ipywidgets")
-    from lrnn.widgets import memory as wm
-
-    with pytest.raises(ValueError, match="family"):
-        wm.kernel_explorer(family="gauss")
-    with pytest.raises(ValueError, match="memory"):
-        wm.kernel_explorer(memory=40.0)
-    with pytest.raises(ValueError, match="signal"):
-        wm.kernel_explorer(signal="chirp")
-    with pytest.raises(ValueError, match="units"):
-        wm.rnn_explorer(units=5)
-    with pytest.raises(ValueError, match="units"):
-        wm.rnn_explorer(units=1)

@@ -6,91 +6,39 @@ Each widget drives a *view* of :mod:`lrnn.plots.approximation`
 static figure and its scrubber, so the live picture is that figure at other
 parameters. The figure is built once; a control change replaces the data of its
 artists and re-encodes it as a PNG shown by an ``ipywidgets.Image`` (its layout
-is computed on the first rendering and then kept). The numbers behind a view are
-cached (fits per target and width, closed-form Blaschke products), and so are the
+is computed on the first rendering and then kept:
+:class:`lrnn.widgets._base.FigureImage`). The numbers behind a view are cached
+(fits per target and width, closed-form Blaschke products), and so are the
 rendered images, so returning to a setting costs nothing. The widgets need
 ``ipywidgets`` and a running kernel (Binder, Colab, local Jupyter).
 """
 
 from __future__ import annotations
 
-import io
 import numbers
-import time
-from collections import OrderedDict
 
 from ..plots import approximation as _plots
+from ._base import DPI, FigureImage, live_figure
 
-__all__ = ["width_explorer", "muntz_explorer"]
+__all__ = ["width_explorer", "muntz_explorer", "DPI"]
 
-#: Resolution of the widgets' images (dots per inch): 1.5 × the 100 px-per-inch design size.
-DPI = 150
+#: How many rendered images a widget keeps (coming back to a setting swaps the image).
 _CACHED_IMAGES = 64
+#: The renderer of earlier versions (``_Renderer(figure)()`` → PNG bytes), kept for the benchmarks.
+_Renderer = FigureImage
 
 
-class _Renderer:
-    """PNG bytes of a figure that only this object draws: one Agg draw, frozen layout, light compression."""
-
-    def __init__(self, figure, dpi: float = DPI):
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-        self.figure = figure
-        self.canvas = FigureCanvasAgg(figure)
-        figure.set_dpi(dpi)
-        self._frozen = False
-
-    def __call__(self) -> bytes:
-        import numpy as np
-        from PIL import Image
-
-        self.canvas.draw()
-        if not self._frozen:  # keep the first layout: later redraws skip the layout pass
-            self.figure.set_layout_engine("none")
-            self._frozen = True
-        rgb = np.asarray(self.canvas.buffer_rgba())[..., :3]
-        buf = io.BytesIO()
-        Image.fromarray(rgb).save(buf, format="PNG", compress_level=1)
-        return buf.getvalue()
-
-
-def _live_view(view, controls: dict, key=lambda values: tuple(values.items())):
+def _live_view(view, controls: dict, key=None):
     """Controls above an image of ``view.figure``; a control change calls ``view.update(**values)``.
 
-    Rendered images are kept (up to 64 settings), so coming back to a setting only swaps
-    the image. The returned box has ``redraw()`` (one update; returns the seconds it took),
-    ``view`` and ``image``.
+    Only the artists in ``view.dynamic`` are redrawn while the axes stay (a new
+    width, a new κ); a new target (new limits) redraws the whole figure, with the
+    frozen layout. Rendered images are kept (up to 64 settings), so coming back to a
+    setting only swaps the image. The returned box has ``redraw()`` (one update; returns the CPU seconds it
+    took), ``view`` and ``image``.
     """
-    import ipywidgets as widgets
-    import matplotlib.pyplot as plt
-
-    fig = view.figure
-    plt.close(fig)  # detached from pyplot: the inline backend never shows it
-    width_px = int(round(fig.get_figwidth() * 100))
-    render = _Renderer(fig)
-    image = widgets.Image(format="png", layout=widgets.Layout(width="100%", max_width=f"{width_px}px"))
-    images: OrderedDict = OrderedDict()
-
-    def redraw(_change=None) -> float:
-        t0 = time.perf_counter()
-        values = {name: control.value for name, control in controls.items()}
-        k = key(values)
-        if k in images:
-            images.move_to_end(k)
-        else:
-            view.update(**values)
-            images[k] = render()
-            if len(images) > _CACHED_IMAGES:
-                images.popitem(last=False)
-        image.value = images[k]
-        return time.perf_counter() - t0
-
-    for control in controls.values():
-        control.observe(redraw, names="value")
-    redraw()
-    box = widgets.VBox([*controls.values(), image], layout=widgets.Layout(width="100%"))
-    box.redraw = redraw
+    box = live_figure(FigureImage(view.figure, view.dynamic), view.update, controls, key=key, cache=_CACHED_IMAGES)
     box.view = view
-    box.image = image
     return box
 
 

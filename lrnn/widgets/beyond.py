@@ -3,8 +3,10 @@
 Each widget builds its figure once, with the drawing functions of the static
 figures, and a control change only replaces the data of the existing artists
 and re-encodes the figure as a PNG shown by an ``ipywidgets.Image``. The layout
-is computed on the first rendering and then frozen, so an update costs one Agg
-draw plus whatever new numbers it needs:
+is computed on the first rendering and then frozen, and only the changing
+artists are redrawn on the saved background (blitting, by the book's shared
+renderer :class:`lrnn.widgets._base.FigureImage`), so an update costs a partial
+Agg draw plus whatever new numbers it needs:
 
 * :func:`perturbation_widget` — every target is computed when the widget is
   created (the chapter passes the curves it has already computed), so moving a
@@ -14,92 +16,37 @@ draw plus whatever new numbers it needs:
 * :func:`ssm_widget` — one fixed-rate fit per (scheme, modes), cached.
 
 Each returned box has ``redraw()``, which performs one update with the current
-control values and returns the seconds it took (used by the benchmarks).
+control values and returns the CPU seconds it took (used by the benchmarks).
 These need ``ipywidgets`` and a running kernel (Binder, Colab, local Jupyter).
 """
 
 from __future__ import annotations
-
-import io
-import time
 
 import numpy as np
 
 from .. import kernels as K
 from ..plots import beyond as bp
 from ..plots._style import new_figure
+from ._base import DPI, FigureImage, live_figure
 
 __all__ = ["reparam_widget", "ssm_widget", "perturbation_widget", "DPI", "OMEGAS", "SSM_MAX_MODES"]
 
-#: Resolution of the widgets' images (dots per inch).
-DPI = 150
 #: Power-law exponents offered by :func:`perturbation_widget`.
 OMEGAS = (0.25, 0.5, 1.0)
 #: Largest number of modes of :func:`ssm_widget`.
 SSM_MAX_MODES = 24
 
 
-class _Renderer:
-    """PNG bytes of a figure drawn only by this object, blitting the artists that change.
-
-    The first rendering draws everything except the ``dynamic`` artists (axes, ticks,
-    labels, static curves), freezes the layout and keeps that picture as a background;
-    every rendering then restores the background, draws only the dynamic artists on it
-    and encodes the result. Axis limits must therefore stay fixed.
-    """
-
-    def __init__(self, figure, dynamic, dpi: float = DPI):
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-        self.figure = figure
-        self.canvas = FigureCanvasAgg(figure)
-        figure.set_dpi(dpi)
-        self.dynamic = list(dynamic)
-        for artist in self.dynamic:
-            artist.set_animated(True)
-        self._background = None
-
-    def __call__(self) -> bytes:
-        from PIL import Image
-
-        if self._background is None:
-            self.canvas.draw()
-            self.figure.set_layout_engine("none")        # later renderings keep this layout
-            self._background = self.canvas.copy_from_bbox(self.figure.bbox)
-        else:
-            self.canvas.restore_region(self._background)
-        for artist in self.dynamic:
-            self.figure.draw_artist(artist)
-        buf = io.BytesIO()
-        Image.fromarray(np.asarray(self.canvas.buffer_rgba())[..., :3]).save(buf, format="PNG", compress_level=1)
-        return buf.getvalue()
-
-
 def _live(fig, dynamic, update, controls: dict):
-    """Controls above an image of ``fig``; a control change calls ``update(**values)`` and re-renders ``dynamic``."""
+    """Controls (one wrapping row) above an image of ``fig``; a change calls ``update(**values)`` and blits.
+
+    Only the ``dynamic`` artists are redrawn (:class:`lrnn.widgets._base.FigureImage`), so the
+    axes must keep their limits. The box has ``redraw()``, ``image`` and ``controls``.
+    """
     import ipywidgets as widgets
-    import matplotlib.pyplot as plt
 
-    plt.close(fig)                      # the inline backend must not show it: the image widget does
-    render = _Renderer(fig, dynamic)
-    width_px = int(round(fig.get_figwidth() * 100))
-    image = widgets.Image(format="png", layout=widgets.Layout(width="100%", max_width=f"{width_px}px"))
-
-    def redraw(_change=None) -> float:
-        t0 = time.process_time()
-        update(**{name: control.value for name, control in controls.items()})
-        image.value = render()
-        return time.process_time() - t0
-
-    for control in controls.values():
-        control.observe(redraw, names="value")
-    redraw()
-    box = widgets.VBox([widgets.HBox(list(controls.values()), layout=widgets.Layout(flex_flow="row wrap")), image],
-                       layout=widgets.Layout(width="100%"))
-    box.redraw = redraw
-    box.image = image
-    box.controls = controls
-    return box
+    header = [widgets.HBox(list(controls.values()), layout=widgets.Layout(flex_flow="row wrap"))]
+    return live_figure(FigureImage(fig, dynamic, dpi=DPI), update, controls, header=header)
 
 
 # ----------------------------------------------------------------------------- perturbation error
@@ -162,7 +109,8 @@ def perturbation_widget(widths=(2, 4, 6, 8), *, data: dict | None = None, deltas
             e = np.interp(np.log(delta), log_d, np.log(np.clip(E, 1e-300, None)))
             values.append(f"{np.exp(e):.1e}" if delta < lam else "inf")
         artists["marker"].set_xdata([delta, delta])
-        ax.set_title(f"{target}\nat δ = {delta:.1e}: " + ", ".join(f"E_{m} = {v}" for m, v in zip(widths, values)))
+        ax.title.set_text(f"{target}\nat δ = {delta:.1e}: "
+                          + ", ".join(f"E_{m} = {v}" for m, v in zip(widths, values)))
 
     dynamic = [*artists["curves"].values(), *artists["thresholds"].values(), artists["marker"], ax.title]
     return _live(fig, dynamic, update, {
@@ -245,8 +193,8 @@ def reparam_widget(target, init, steps: int = 2000):
             cross_l.set_data(k[-1:], run.loss[ok][-1:])
             cross_r.set_data(np.repeat(k[-1], m), np.clip(run.rates[ok][-1], 1e-300, None))
             status = f"stopped at step {run.stopped_at} ({run.reason})"
-        ax_l.set_title(f"{param}, {optimizer.upper()}, η = {lr:.3g}")
-        ax_r.set_title(status)
+        ax_l.title.set_text(f"{param}, {optimizer.upper()}, η = {lr:.3g}")
+        ax_r.title.set_text(status)
 
     dynamic = [*loss_lines.values(), cross_l, *rate_lines, cross_r, ax_l.title, ax_r.title]
     return _live(fig, dynamic, update, {
@@ -293,8 +241,8 @@ def ssm_widget(target, m: int = 16):
         points.set_data(lam.real, lam.imag)
         with np.errstate(over="ignore"):
             fit_line.set_ydata(np.abs(model.kernel(t)).ravel())
-        ax_d.set_title(f"{scheme}, $m={modes}$")
-        ax_f.set_title(f"{n_rates} distinct rates: rel. $L^2$ error {err:.2g}")
+        ax_d.title.set_text(f"{scheme}, $m={modes}$")
+        ax_f.title.set_text(f"{n_rates} distinct rates: rel. $L^2$ error {err:.2g}")
 
     dynamic = [points, fit_line, ax_d.title, ax_f.title]
     return _live(fig, dynamic, update, {

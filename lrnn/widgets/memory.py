@@ -5,87 +5,28 @@ Each widget drives a *view* of :mod:`lrnn.plots.memory`
 :class:`~lrnn.plots.memory.RNNResponseView`), the same code that draws the
 book's static figure, so the live picture is that figure at other parameters.
 The figure is built once; a control change replaces the data of its artists
-and re-encodes it as a PNG shown by an ``ipywidgets.Image``. Its layout is
-computed on the first draw and then kept, which halves the cost of a redraw;
-nothing is re-created, so an update costs one Agg rendering (well under the
-book's 200 ms budget on an idle 2-core machine). The widgets need
+and re-encodes it as a PNG shown by an ``ipywidgets.Image``
+(:class:`lrnn.widgets._base.FigureImage`). Its layout is computed on the first
+draw and then kept, which halves the cost of a redraw; nothing is re-created,
+so an update costs one Agg rendering (well under the book's 200 ms budget on an
+idle 2-core machine). The axes rescale with the data, so the whole figure is
+redrawn (no blitting). The widgets need
 ``ipywidgets`` and a running kernel (Binder, Colab, local Jupyter).
 """
 
 from __future__ import annotations
 
-import io
-
+from .. import views as _views
 from ..plots import memory as _plots
+from ._base import DPI, FigureImage, live_figure
 
-__all__ = ["kernel_explorer", "rnn_explorer"]
-
-#: Resolution of the widgets' images (dots per inch): 1.5 × the 100 px-per-inch design size, sharp on hi-dpi
-#: screens at a modest rendering cost.
-DPI = 150
-
-
-class _FastPNG:
-    """Render a figure that only this object draws: one Agg draw, light PNG compression.
-
-    ``savefig`` draws twice when the figure has a layout engine (once to lay it
-    out, once to paint); here the layout is computed on the first rendering and
-    then frozen, so every later rendering is a single draw of the same artists.
-    """
-
-    def __init__(self, figure, dpi: float | None = None):
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-        self.figure = figure
-        self.canvas = FigureCanvasAgg(figure)
-        figure.set_dpi(DPI if dpi is None else dpi)
-        self._frozen = False
-
-    def __call__(self) -> bytes:
-        import numpy as np
-        from PIL import Image
-
-        self.canvas.draw()
-        if not self._frozen:          # keep the first layout: later redraws skip the constrained-layout pass
-            self.figure.set_layout_engine("none")
-            self._frozen = True
-        rgb = np.asarray(self.canvas.buffer_rgba())[..., :3]
-        buf = io.BytesIO()
-        Image.fromarray(rgb).save(buf, format="PNG", compress_level=1)
-        return buf.getvalue()
+__all__ = ["kernel_explorer", "rnn_explorer", "DPI"]
 
 
 def _live_view(view, update, controls: dict):
-    """Controls above an image of ``view.figure``; a control change calls ``update(**values)`` and re-encodes.
-
-    The figure is detached from pyplot (so the inline backend never shows it)
-    and its layout is frozen after the first rendering. The returned box has
-    ``redraw()`` (one update; returns the seconds it took), ``view`` and ``image``.
-    """
-    import time
-
-    import ipywidgets as widgets
-    import matplotlib.pyplot as plt
-
-    fig = view.figure
-    plt.close(fig)
-    width_px = int(round(fig.get_figwidth() * 100))
-    render = _FastPNG(fig)
-    image = widgets.Image(format="png", layout=widgets.Layout(width="100%", max_width=f"{width_px}px"))
-
-    def redraw(_change=None) -> float:
-        t0 = time.perf_counter()
-        update(**{name: control.value for name, control in controls.items()})
-        image.value = render()
-        return time.perf_counter() - t0
-
-    for control in controls.values():
-        control.observe(redraw, names="value")
-    redraw()
-    box = widgets.VBox([*controls.values(), image], layout=widgets.Layout(width="100%"))
-    box.redraw = redraw
+    """Controls above an image of ``view.figure`` (full redraws with a frozen layout: the axes rescale)."""
+    box = live_figure(FigureImage(view.figure), update, controls)
     box.view = view
-    box.image = image
     return box
 
 
@@ -113,7 +54,7 @@ def kernel_explorer(family: str = "exponential", memory: float = 5.0, signal: st
     import ipywidgets as widgets
 
     _plots.memory_kernel(family, memory)  # validates family and memory
-    _plots._as_choice("signal", signal, _plots.SIGNALS)
+    _views._as_choice("signal", signal, _plots.SIGNALS)
     if not 0.5 <= memory <= 15.0:
         raise ValueError(f"memory must lie in the slider range [0.5, 15], got {memory}")
     view = _plots.KernelResponseView()
@@ -149,7 +90,7 @@ def rnn_explorer(units: int = 3):
     """
     import ipywidgets as widgets
 
-    units = _plots._as_int("units", units, 2)
+    units = _views._as_int("units", units, 2)
     if units > 4:
         raise ValueError(f"units must be 2, 3 or 4, got {units}")
     view = _plots.RNNResponseView()

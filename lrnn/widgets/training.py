@@ -4,78 +4,20 @@ Every widget draws its figure once and, when a control moves, redraws only the a
 that change (matplotlib blitting on an Agg canvas) and sends the new image as a PNG to an
 ``ipywidgets.Image``: an update costs the computation (cached per setting, most of it
 precomputed) plus a few tens of milliseconds of drawing, instead of rebuilding and
-re-rendering the whole figure. ``benchmarks/bench_training.py`` measures the updates.
+re-rendering the whole figure (:class:`lrnn.widgets._base.FastFigure`, the book's shared
+renderer). Each returned box has ``update(...)`` (draw a setting and return its PNG bytes, without
+showing them) and ``redraw()`` (one update with the controls' values; returns the CPU seconds it took).
+``benchmarks/bench_training.py`` measures the updates.
 """
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 
 from ..plots import training as tp
-from ..plots._style import figure_size, style_axes
+from ._base import FastFigure, live_figure
 
 __all__ = ["plateau_widget", "optimizer_widget", "escape_widget", "FastFigure"]
-
-
-class FastFigure:
-    """A figure rendered once, then updated by redrawing only its changing ("animated") artists.
-
-    Parameters
-    ----------
-    ncols, nrows, width, height
-        Panels and the design size of one panel in inches, as in :func:`lrnn.plots.new_figure`.
-
-    Notes
-    -----
-    Build the picture on :attr:`axes`, call :meth:`freeze` with the artists that will change, then
-    after each change call :meth:`png`: it restores the saved background (axes, ticks, labels,
-    legends), draws the changing artists, and encodes the canvas as PNG. The figure is not
-    registered with pyplot, so it never shows up as a stray inline figure.
-    """
-
-    def __init__(self, ncols: int = 1, nrows: int = 1, width: float = 4.2, height: float = 3.2):
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-
-        self.figure = Figure(figsize=figure_size(ncols, nrows, width, height), layout="constrained",
-                             facecolor="white")
-        self.canvas = FigureCanvasAgg(self.figure)
-        axes = self.figure.subplots(nrows, ncols, squeeze=False)
-        for ax in axes.ravel():
-            style_axes(ax)
-        self.axes = axes[0, 0] if axes.size == 1 else (axes[0] if nrows == 1 else axes)
-        self.dynamic: list = []
-        self._background = None
-
-    def freeze(self, dynamic) -> None:
-        """Render the static part once (layout fixed from now on); ``dynamic`` artists are redrawn by :meth:`png`."""
-        self.dynamic = list(dynamic)
-        for artist in self.dynamic:
-            artist.set_animated(True)
-        self.canvas.draw()
-        self.figure.set_layout_engine("none")
-        self._background = self.canvas.copy_from_bbox(self.figure.bbox)
-
-    def png(self) -> bytes:
-        """The current picture as PNG bytes (static background + the dynamic artists)."""
-        from PIL import Image
-
-        if self._background is None:
-            raise RuntimeError("call freeze() before png()")
-        self.canvas.restore_region(self._background)
-        for artist in self.dynamic:
-            self.figure.draw_artist(artist)
-        buf = io.BytesIO()
-        Image.fromarray(np.asarray(self.canvas.buffer_rgba())).save(buf, format="png", compress_level=1)
-        return buf.getvalue()
-
-
-def _image(fast: FastFigure):
-    import ipywidgets as widgets
-
-    return widgets.Image(value=fast.png(), format="png")
 
 
 # ----------------------------------------------------------------------------- plateau
@@ -97,7 +39,7 @@ def plateau_widget(lags=tuple(np.arange(4.0, 13.0))):
     label = ax_loss.text(0.03, 0.05, "", transform=ax_loss.transAxes, fontsize=9)
     fast.freeze([art["loss"], *art["rates"], art["inverse_lag"], art["escape"], art["escape_rates"], label])
 
-    def show(lag):
+    def draw(lag):
         fl, E = tp.plateau_flow(lag)
         art["loss"].set_data(fl.times[1:], fl.loss[1:] / E)
         for i, line in enumerate(art["rates"]):
@@ -110,13 +52,14 @@ def plateau_widget(lags=tuple(np.arange(4.0, 13.0))):
                 line.set_xdata([tau, tau])
         label.set_text(rf"$\ell={lag:g}$: escape at $\tau={tau:.3g}$" if np.isfinite(tau)
                        else rf"$\ell={lag:g}$: no escape by $t=10^7$")
+
+    def show(lag):
+        draw(lag)
         return fast.png()
 
-    image = widgets.Image(value=show(start), format="png")
     slider = widgets.SelectionSlider(options=[(f"{v:g}", v) for v in lags], value=start, description="lag ℓ",
                                      continuous_update=False)
-    slider.observe(lambda change: setattr(image, "value", show(change["new"])), names="value")
-    ui = widgets.VBox([slider, image])
+    ui = live_figure(fast, draw, {"lag": slider})
     ui.update = show
     return ui
 
@@ -152,7 +95,7 @@ def optimizer_widget(steps: int = 4000):
                                 description="lag ℓ"),
     )
 
-    def show(lr=0.05, optimizer="gd", momentum=0.9, width=2, lag=7.0):
+    def draw(lr=0.05, optimizer="gd", momentum=0.9, width=2, lag=7.0):
         run, tau, E = tp.optimizer_run(float(lr), optimizer, int(width), float(lag), int(steps), float(momentum))
         k = np.arange(run.loss.size)
         ok = np.isfinite(run.loss)
@@ -166,17 +109,14 @@ def optimizer_widget(steps: int = 4000):
             status.set_text(f"{setting}\nleft the stable region at step {run.crossed_at}")
         else:
             status.set_text(f"{setting}\nno escape within {steps} steps")
+
+    def show(lr=0.05, optimizer="gd", momentum=0.9, width=2, lag=7.0):
+        draw(lr, optimizer, momentum, width, lag)
         return fast.png()
 
-    image = widgets.Image(value=show(), format="png")
-
-    def update(_change=None):
-        image.value = show(**{name: c.value for name, c in controls.items()})
-
-    for c in controls.values():
-        c.observe(update, names="value")
-    ui = widgets.VBox([widgets.HBox([controls["lr"], controls["optimizer"]]),
-                       widgets.HBox([controls["momentum"], controls["width"]]), controls["lag"], image])
+    header = [widgets.HBox([controls["lr"], controls["optimizer"]]),
+              widgets.HBox([controls["momentum"], controls["width"]]), controls["lag"]]
+    ui = live_figure(fast, draw, controls, header=header)
     ui.update = show
     return ui
 
@@ -196,7 +136,7 @@ def escape_widget(lags=tuple(np.arange(4.0, 15.0))):
     artists = tp.draw_reduced_estimates(fast.axes, 1.0, tuple(lags.tolist()))
     fast.freeze(list(artists.values()))
 
-    def show(w0):
+    def draw(w0):
         slow, low = tp.reduced_estimates(float(w0), tuple(lags.tolist()))
         artists["slow"].set_ydata(slow)
         artists["lower"].set_ydata(low)
@@ -205,11 +145,12 @@ def escape_widget(lags=tuple(np.arange(4.0, 15.0))):
             loc = np.diff(np.log(slow))
         artists["title"].set_text(rf"$\lambda_0={w0:.2g}$: local slope {loc[-1]:.2f} at $\ell={lags[-1]:g}$, "
                                   rf"limit $2\lambda_0={2 * w0:.2g}$")
+
+    def show(w0):
+        draw(w0)
         return fast.png()
 
-    image = widgets.Image(value=show(1.0), format="png")
     slider = widgets.FloatSlider(value=1.0, min=0.5, max=1.5, step=0.1, continuous_update=False, description="λ₀")
-    slider.observe(lambda change: setattr(image, "value", show(change["new"])), names="value")
-    ui = widgets.VBox([slider, image])
+    ui = live_figure(fast, draw, {"w0": slider})
     ui.update = show
     return ui

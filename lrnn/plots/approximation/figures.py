@@ -1,0 +1,86 @@
+"""Chapter 2's static figures of computed results: error curves, fitted rates, and fits to ever narrower bumps.
+
+The chapter computes the numbers (fits and their errors) and passes them in; these
+functions only draw them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from matplotlib.ticker import NullLocator
+
+from ...rnn import LinearRNN, diagonal_parameters
+from .._common import COLUMN, light_log_axis
+from .._style import COLORS, CYCLE, LINESTYLES, new_figure
+
+__all__ = ["draw_error_curves", "error_curves_figure", "draw_rates", "rates_figure", "draw_delta", "delta_figure"]
+
+
+def draw_error_curves(axes, errors: Mapping[str, Mapping[int, tuple[float, float]]]) -> None:
+    """Relative L² (left) and L¹ (right) errors against m; ``errors[name][m] = (l2, l1)``."""
+    for i, (name, row) in enumerate(errors.items()):
+        ms = sorted(row)
+        for j, ax in enumerate(axes):
+            ax.loglog(ms, [max(row[m][j], 1e-17) for m in ms], marker="o", color=CYCLE[i % len(CYCLE)],
+                      ls=LINESTYLES[i % len(LINESTYLES)], label=name)
+    for ax in axes:
+        light_log_axis(ax.yaxis, every=2)
+        ax.set_xticks([1, 2, 4, 8, 16], ["1", "2", "4", "8", "16"])
+        ax.xaxis.set_minor_locator(NullLocator())
+    axes[0].set_ylabel(r"$\|\rho-\hat\rho_m\|_2/\|\rho\|_2$")
+    axes[1].set_ylabel(r"$\|\rho-\hat\rho_m\|_1/\|\rho\|_1$")
+    axes[0].set_title("$L^2$ (what the fit minimises)")
+    axes[1].set_title("$L^1$ (the error of the theorem)")
+    for ax in axes:
+        ax.set_xlabel("width $m$")
+    axes[0].legend(loc="lower left")
+
+
+def error_curves_figure(errors: Mapping[str, Mapping[int, tuple[float, float]]]):
+    """Figure of :func:`draw_error_curves`."""
+    fig, axes = new_figure(2, 1, width=COLUMN / 2, height=3.1, sharey=True)
+    draw_error_curves(axes, errors)
+    axes[1].yaxis.set_tick_params(labelleft=True)
+    return fig
+
+
+def draw_rates(ax, models: Mapping[str, LinearRNN]) -> None:
+    """The fitted decay rates λ_k (one row per target) on a log axis."""
+    names = list(models)
+    for i, name in enumerate(names):
+        lam = np.sort(diagonal_parameters(models[name], f"models[{name!r}]")[0])
+        ax.semilogx(lam, np.full(lam.size, i), "|", ms=16, mew=2, color=CYCLE[i % len(CYCLE)])
+    ax.set_yticks(range(len(names)))
+    ax.set_yticklabels(names)
+    ax.set_xlabel(r"fitted rate $\lambda_k$ (eigenvalue $-\lambda_k$ of $W$)")
+    ax.set_ylim(-0.6, len(names) - 0.4)
+
+
+def rates_figure(models: Mapping[str, LinearRNN]):
+    """Figure of :func:`draw_rates`."""
+    fig, ax = new_figure(1, 1, width=COLUMN, height=2.4)
+    draw_rates(ax, models)
+    return fig
+
+
+def draw_delta(ax, widths: Sequence[float], errors: Mapping[int, Sequence[float]]) -> None:
+    """L¹ error of width-m fits to unit-mass bumps against the bump width ς (one curve per m)."""
+    for i, (m, errs) in enumerate(sorted(errors.items())):
+        ax.semilogx(widths, errs, marker="o", color=CYCLE[i % len(CYCLE)], ls=LINESTYLES[i % len(LINESTYLES)],
+                    label=f"$m={m}$")
+    ax.axhline(1.0, color=COLORS["black"], lw=1, ls=":")
+    ax.text(min(widths), 1.02, r"$\|\rho_\varsigma\|_1 = 1$ ", va="bottom", ha="right")
+    ax.set_xlabel(r"bump width $\varsigma$ (unit mass at lag $\ell=1$)")
+    ax.set_ylabel(r"$\|\rho_\varsigma-\hat\rho\|_1$")
+    ax.set_ylim(0.0, None)
+    ax.invert_xaxis()
+    ax.legend(loc="upper left")
+
+
+def delta_figure(widths: Sequence[float], errors: Mapping[int, Sequence[float]]):
+    """Figure of :func:`draw_delta`."""
+    fig, ax = new_figure(1, 1, width=0.75 * COLUMN, height=3.1)
+    draw_delta(ax, widths, errors)
+    return fig
