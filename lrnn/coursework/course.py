@@ -62,6 +62,39 @@ def default_watch(book: str | Path) -> list[str]:
     return [str(Path(book) / "coursework"), str(Path(__file__).resolve().parents[1])]
 
 
+def jupyter_markdown(book: str | Path) -> MarkdownConverter | None:
+    """The book's MyST → Jupyter Markdown converter (``_ext/jupyter_editions.py``), as ``f(text, docname)``.
+
+    The same conversion as the chapters' Jupyter editions: macros expanded, theorems and exercises as numbered
+    blocks, cross-references and citations as the book's text linking to the online book — so that the
+    coursework notebooks read in JupyterLab (nbgrader's formgrader, a hub) as the book does. ``None`` when the book
+    has no converter (an older clone): the Markdown is then copied as written. The converter is stateful (it
+    numbers a chapter's sections in order): make a new one for each pass over the chapters.
+    """
+    import importlib.util
+
+    path = Path(book) / "_ext" / "jupyter_editions.py"
+    if not path.is_file():
+        return None
+    name = "lrnn_book_jupyter_editions"
+    module = sys.modules.get(name)
+    if module is None:
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module          # before exec: the module defines dataclasses
+        spec.loader.exec_module(module)
+    edition_book = module.Book(Path(book))
+    contexts = {}      # one per chapter: section numbers are taken in order, across the chapter's cells
+
+    def convert(text: str, docname: str) -> str:
+        if docname not in contexts:
+            number = chapter_number(Path(book) / f"{docname}.md", book)
+            contexts[docname] = module._Context(edition_book, docname, docname, f"c{number}-")
+        return module.convert_markdown(text, edition_book, docname, context=contexts[docname])
+
+    return convert
+
+
 def nbgrader_available() -> bool:
     """Whether nbgrader is importable (``pip install -r requirements-coursework.txt``)."""
     try:
@@ -96,7 +129,8 @@ def write_course(root: str | Path, chapters: Sequence[str | Path] | None = None,
     watch : list of paths, optional
         The grader's files to protect (default: :func:`default_watch`).
     markdown : callable, optional
-        Converter applied to the Markdown cells (see :func:`~lrnn.coursework.source.build_source`).
+        Converter applied to the Markdown cells (see :func:`~lrnn.coursework.source.build_source`); default: the
+        book's own converter to Jupyter Markdown (:func:`jupyter_markdown`), as for the chapters' editions.
     manifest : bool
         Record the digests of the watched files in ``grader_manifest.json``, which every later ``autograde``
         compares with the files (default). Without it, changes are only detected while a run grades.
@@ -118,6 +152,8 @@ def write_course(root: str | Path, chapters: Sequence[str | Path] | None = None,
     chapters = [Path(c) for c in chapters] if chapters else discover_chapters(book)
     if not chapters:
         raise ValueError("chapters must name at least one chapter (none found)")
+    if markdown is None:
+        markdown = jupyter_markdown(book)
     tests = load_hidden_tests(book / "coursework" / "hidden_tests")
     meta = load_exercise_meta(book / "coursework" / "exercises.toml")
     root.mkdir(parents=True, exist_ok=True)
