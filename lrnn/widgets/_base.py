@@ -260,8 +260,9 @@ def live_figure(renderer: FigureImage, update: Callable[..., object], controls: 
         ``header`` above the image, with attributes ``redraw()`` (one update with
         the current values; returns the CPU seconds it took), ``render(**values)``
         (update with the current values overridden by ``values``, return the PNG
-        bytes without showing them), ``image``, ``controls``, ``renderer`` and
-        ``figure``.
+        bytes without showing them), ``image``, ``controls``, ``renderer``,
+        ``figure`` and ``cache`` (the rendered images by key; clear it to force
+        new renderings).
     """
     import ipywidgets as widgets
 
@@ -313,6 +314,7 @@ def live_figure(renderer: FigureImage, update: Callable[..., object], controls: 
     box.controls = controls
     box.renderer = renderer
     box.figure = renderer.figure
+    box.cache = images
     return box
 
 

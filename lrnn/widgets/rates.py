@@ -7,18 +7,19 @@ shown (the ω and ε views from cached curves; the Jackson view from best-:math:
 fits for every (p, κ) on the sliders, computed once per session and shared with the
 chapter's figure and scrubber). One figure is built; a slider move removes the data
 artists of its axes (ticks, scales and layout are kept), redraws them from the
-cached data and encodes a PNG with a layout frozen after the first rendering, so an update costs one Agg draw (well under the book's 200 ms
-budget on an idle 2-core machine), and views already shown are swapped from a
-cache. The widgets need ``ipywidgets`` and a running kernel.
+cached data and encodes a PNG with a layout frozen after the first rendering
+(:class:`lrnn.widgets._base.FigureImage`), so an update costs one Agg draw (well
+under the book's 200 ms budget on an idle 2-core machine), and views already shown
+are swapped from a cache. The widgets need ``ipywidgets`` and a running kernel.
 """
 
 from __future__ import annotations
 
-import io
-import time
+import numpy as np
 
 from ..plots import rates as P
 from ..plots._style import new_figure, style_axes
+from ._base import FigureImage, live_figure
 
 __all__ = ["errors_versus_width", "required_width", "jackson"]
 
@@ -28,32 +29,30 @@ POWERS = P.JACKSON_POWERS
 KAPPAS = (0.5, 1.0)
 #: Resolution of the widgets' images (dots per inch).
 DPI = 120
+#: How many rendered views a widget keeps (every slider position of the book's widgets).
+_CACHED_IMAGES = 256
 
 
 class _View:
-    """One figure whose axes are redrawn by ``draw(axes, key)`` and encoded as PNG; images cached by key."""
+    """One figure whose axes are redrawn by ``draw(axes, key)`` from cached data.
+
+    The first drawing builds everything (and fixes the layout); later ones remove
+    only the data artists (lines, collections, texts, patches, images, legends) and
+    draw them anew, keeping ticks, scales and layout. ``cache`` is the widget's cache
+    of rendered images by key (set by :func:`_ui`).
+    """
 
     def __init__(self, draw, ncols: int, width: float, height: float):
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        import matplotlib.pyplot as plt
-
-        self.figure, axes = new_figure(ncols, 1, width=width, height=height)
-        plt.close(self.figure)                      # never shown by the inline backend
-        self.axes = axes
-        self.canvas = FigureCanvasAgg(self.figure)
-        self.figure.set_dpi(DPI)
+        self.figure, self.axes = new_figure(ncols, 1, width=width, height=height)
+        self.renderer = FigureImage(self.figure, dpi=DPI)
         self.draw = draw
         self.cache: dict = {}
-        self._frozen = False
+        self._drawn = False
 
-    def png(self, key) -> bytes:
-        if key in self.cache:
-            return self.cache[key]
-        import numpy as np
-        from PIL import Image
-
+    def update(self, key) -> None:
+        """Draw the view of ``key``."""
         for ax in np.atleast_1d(self.axes).ravel():
-            if self._frozen:                         # keep the axes (ticks, scales): remove only the data
+            if self._drawn:                          # keep the axes (ticks, scales): remove only the data
                 for artist in [*ax.lines, *ax.collections, *ax.texts, *ax.patches, *ax.images]:
                     artist.remove()
                 if ax.legend_ is not None:
@@ -62,61 +61,102 @@ class _View:
                 ax.clear()
                 style_axes(ax)
         self.draw(self.axes, key)
-        self.canvas.draw()
-        if not self._frozen:                         # later redraws skip the constrained-layout pass
-            self.figure.set_layout_engine("none")
-            self._frozen = True
-        rgb = np.asarray(self.canvas.buffer_rgba())[..., :3]
-        buf = io.BytesIO()
-        Image.fromarray(rgb).save(buf, format="PNG", compress_level=1)
-        self.cache[key] = buf.getvalue()
+        self._drawn = True
+
+    def png(self, key) -> bytes:
+        """The view of ``key`` as PNG bytes (from the cache when it was rendered before)."""
+        if key not in self.cache:
+            self.update(key)
+            self.cache[key] = self.renderer.png()
         return self.cache[key]
 
 
 def _ui(view: _View, controls: dict, key_of):
-    """Controls above the view's image; a change shows ``view.png(key_of(values))``.
+    """Controls (one row) above the view's image; a change shows the view of ``key_of(**values)``.
 
-    The returned box has ``redraw()`` (one update; returns the seconds it took) and ``view``.
+    The returned box has ``redraw()`` (one update; returns the CPU seconds it took) and ``view``
+    (whose ``cache`` holds the rendered images by key).
     """
     import ipywidgets as widgets
 
-    width_px = int(round(view.figure.get_figwidth() * 100))
-    image = widgets.Image(format="png", layout=widgets.Layout(width="100%", max_width=f"{width_px}px"))
-
-    def redraw(_change=None) -> float:
-        t0 = time.perf_counter()
-        image.value = view.png(key_of(**{name: c.value for name, c in controls.items()}))
-        return time.perf_counter() - t0
-
-    for c in controls.values():
-        c.observe(redraw, names="value")
-    redraw()
-    box = widgets.VBox([widgets.HBox(list(controls.values())), image], layout=widgets.Layout(width="100%"))
-    box.redraw = redraw
+    box = live_figure(view.renderer, lambda **values: view.update(key_of(**values)), controls,
+                      header=[widgets.HBox(list(controls.values()))], key=lambda values: key_of(**values),
+                      cache=_CACHED_IMAGES)
+    view.cache = box.cache
     box.view = view
     return box
 
 
+def _options(name: str, values) -> tuple[float, ...]:
+    """Slider positions: 1 to 64 distinct positive numbers."""
+    from ..plots._common import frame_values
+
+    out = tuple(frame_values(name, values, positive=True))
+    if len(set(out)) != len(out):
+        raise ValueError(f"{name} must not repeat a value, got {out}")
+    return out
+
+
+def _start(name: str, value, options: tuple[float, ...]) -> float:
+    """The initial slider position: one of ``options``."""
+    from .._validation import as_real_scalar
+
+    v = as_real_scalar(name, value)
+    if v not in options:
+        raise ValueError(f"{name} must be one of the slider positions {options}, got {v:g}")
+    return v
+
+
 def errors_versus_width(omegas=OMEGAS, value: float = 0.25):
-    """Slider ω → errors against width: fixed grid and free exponents, L¹ and L² (data cached per ω)."""
+    """Slider ω → errors against width: fixed grid and free exponents, L¹ and L² (data cached per ω).
+
+    Parameters
+    ----------
+    omegas : sequence of float, default :data:`lrnn.plots.rates.ERRORS_OMEGAS`
+        The slider's exponents ω > 0 (their data is computed when the widget is created).
+    value : float, default 0.25
+        The initial ω, one of ``omegas``.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        The slider above the image; ``redraw()`` and ``view`` as described in :func:`_ui`.
+    """
     import ipywidgets as widgets
 
-    omegas = tuple(float(o) for o in omegas)
+    omegas = _options("omegas", omegas)
+    value = _start("value", value, omegas)
     for om in omegas:                                # all data before the widget is shown
         P.width_data(om)
     view = _View(lambda axes, om: P.draw_errors_versus_width(axes, P.width_data(om)), 2, 4.2, 3.6)
-    slider = widgets.SelectionSlider(options=list(omegas), value=float(value), description="ω")
+    slider = widgets.SelectionSlider(options=list(omegas), value=value, description="ω")
     return _ui(view, {"omega": slider}, lambda omega: omega)
 
 
 def required_width(epsilons=EPSILONS, value: float = 1e-2):
-    """Slider ε → width the fixed grid needs against ω, in L¹ and L² (curves precomputed)."""
+    """Slider ε → width the fixed grid needs against ω, in L¹ and L² (curves precomputed).
+
+    Parameters
+    ----------
+    epsilons : sequence of float, default :data:`lrnn.plots.rates.CURSE_EPSILONS`
+        The slider's relative errors, each in (0, 1).
+    value : float, default 0.01
+        The initial ε, one of ``epsilons``.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        The slider above the image; ``redraw()`` and ``view`` as described in :func:`_ui`.
+    """
     import ipywidgets as widgets
 
+    epsilons = _options("epsilons", epsilons)
+    if max(epsilons) >= 1.0:
+        raise ValueError(f"epsilons must be relative errors below 1, got {max(epsilons):g}")
+    value = _start("value", value, epsilons)
     data = P.curse_data()
     view = _View(lambda ax, e: P.draw_required_width(ax, data, e), 1, 6.0, 4.0)
-    slider = widgets.SelectionSlider(options=[(f"{e:g}", float(e)) for e in epsilons], value=float(value),
-                                     description="ε")
+    slider = widgets.SelectionSlider(options=[(f"{e:g}", e) for e in epsilons], value=value, description="ε")
     return _ui(view, {"epsilon": slider}, lambda epsilon: epsilon)
 
 
@@ -125,15 +165,36 @@ def jackson(powers=POWERS, kappas=KAPPAS, power: float = 1.5, kappa: float = 1.0
 
     The fits of every (p, κ) pair are computed when the widget is created (about a
     quarter of a second per pair on an idle machine, cached for the session).
+
+    Parameters
+    ----------
+    powers : sequence of float, default :data:`lrnn.plots.rates.JACKSON_POWERS`
+        The slider's smoothness exponents p > 0.
+    kappas : sequence of float, default (0.5, 1)
+        The slider's decay rates κ > 0.
+    power : float, default 1.5
+        The initial p, one of ``powers``.
+    kappa : float, default 1
+        The initial κ, one of ``kappas``.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        The sliders above the image; ``redraw()`` and ``view`` as described in :func:`_ui`.
     """
     import ipywidgets as widgets
 
-    powers = tuple(float(p) for p in powers)
-    kappas = tuple(float(k) for k in kappas)
+    powers = _options("powers", powers)
+    kappas = _options("kappas", kappas)
+    if len(powers) * len(kappas) > 16:
+        raise ValueError(f"powers × kappas must be at most 16 settings (each is fitted when the widget is "
+                         f"created), got {len(powers) * len(kappas)}")
+    power = _start("power", power, powers)
+    kappa = _start("kappa", kappa, kappas)
     for p in powers:
         for k in kappas:
             P.jackson_data(p, k)
     view = _View(lambda ax, key: P.draw_jackson(ax, P.jackson_data(*key)), 1, 5.6, 3.8)
-    controls = {"power": widgets.SelectionSlider(options=list(powers), value=float(power), description="p"),
-                "kappa": widgets.SelectionSlider(options=list(kappas), value=float(kappa), description="κ")}
+    controls = {"power": widgets.SelectionSlider(options=list(powers), value=power, description="p"),
+                "kappa": widgets.SelectionSlider(options=list(kappas), value=kappa, description="κ")}
     return _ui(view, controls, lambda power, kappa: (power, kappa))
