@@ -166,6 +166,24 @@ def test_markdown_passes_through_the_converter():
         build_source(parse_chapter(CH1), tests=TESTS, meta=META, markdown="yes")
 
 
+def test_course_notebooks_are_jupyter_markdown(tmp_path):
+    """write_course converts with the book's converter by default: no MyST directive, role or label, no book macro,
+    and the chapter's section numbers continue across cells as in the Jupyter edition."""
+    from lrnn.coursework import write_course
+    written = write_course(tmp_path, [CH1], book=ROOT, manifest=False)
+    nb = nbformat.read(written["ch01"], as_version=4)
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    prose = re.sub(r"`[^`\n]+`", "", re.sub(r"```.*?```", "", text, flags=re.S))
+    assert not re.search(r"^\s*(?:> ?)*(`{3,}|:{3,})\{", prose, re.M), "a directive fence leaked"
+    assert not re.search(r"\{[A-Za-z][\w:-]*\}`", text), "a role leaked"
+    assert not re.search(r"^\([^()\s]+\)=\s*$", text, re.M), "a label leaked"
+    assert not re.search(r"\\(norm|abs|dd|Hhat|rhohat|Lone|Ltwo)\b", text), "a book macro was not expanded"
+    edition = nbformat.read(CH1.with_suffix(".ipynb"), as_version=4)
+    headings = lambda book: [ln for c in book.cells if c.cell_type == "markdown"       # noqa: E731
+                             for ln in c.source.splitlines() if ln.startswith("## ")]
+    assert headings(nb) == headings(edition)
+
+
 def test_bad_arguments(tmp_path):
     with pytest.raises(TypeError, match="path"):
         parse_chapter(3)
