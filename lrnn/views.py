@@ -284,6 +284,8 @@ def _modes(model: LinearRNN) -> tuple[np.ndarray, np.ndarray] | None:
     """Eigenvalues z_k and residues r_k with ρ̂(t) = Σ_k r_k e^{z_k t} (scalar input), or None if W is
     not reliably diagonalisable (eigenvector matrix with condition number above 1e8)."""
     W, U, c = np.asarray(model.W), np.asarray(model.U).reshape(-1), np.asarray(model.c)
+    if np.count_nonzero(W - np.diag(np.diag(W))) == 0:      # a real diagonal W: exact
+        return np.diag(W).astype(complex), (c * U).astype(complex)
     z, V = np.linalg.eig(W)
     if not np.linalg.cond(V) <= 1e8:
         return None

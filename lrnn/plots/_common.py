@@ -7,6 +7,7 @@ drawn anew) and live widgets (every update).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import numpy as np
@@ -18,6 +19,38 @@ COLUMN = 6.8
 MAX_FRAMES = 64
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def discard_on_error(make: Callable) -> Callable:
+    """Decorate a figure function: if it raises, the figures it opened are closed before the error propagates.
+
+    A figure function validates some arguments only while drawing; without this, a
+    bad argument would leave a half-drawn figure open, which the notebook's inline
+    backend then shows under the error message.
+
+    Parameters
+    ----------
+    make : callable
+        A function that opens pyplot figures.
+
+    Returns
+    -------
+    callable
+        The same function, closing what it opened when it fails.
+    """
+    @functools.wraps(make)
+    def wrapper(*args, **kwargs):
+        import matplotlib.pyplot as plt
+
+        before = set(plt.get_fignums())
+        try:
+            return make(*args, **kwargs)
+        except BaseException:
+            for number in set(plt.get_fignums()) - before:
+                plt.close(number)
+            raise
+
+    return wrapper
 
 
 def frame_values(name: str, values, *, positive: bool = False) -> list[float]:

@@ -51,6 +51,19 @@ def _as_name(name, choices, what: str = "name") -> str:
     return name
 
 
+def _as_names(what: str, values, choices: Sequence[str] = SEQUENCES) -> list[str]:
+    """A sequence of names among ``choices`` (a single string is refused: it would be read letter by letter)."""
+    if isinstance(values, (str, bytes)) or not isinstance(values, (Sequence, np.ndarray)):
+        raise TypeError(f"{what} must be a sequence of names from {list(choices)}, got {type(values).__name__}")
+    out = []
+    for v in values:
+        if not isinstance(v, str):
+            raise TypeError(f"{what} must contain names from {list(choices)}, got an entry of type "
+                            f"{type(v).__name__}")
+        out.append(_as_name(str(v), choices, what))
+    return out
+
+
 def _as_width(m, maximum: int | None = None, what: str = "m") -> int:
     if isinstance(m, (bool, np.bool_)) or not isinstance(m, numbers.Integral):
         raise TypeError(f"{what} must be an integer width, got {type(m).__name__}")
@@ -64,8 +77,11 @@ def _as_widths(widths, maximum: int) -> list[int]:
     """A sequence of integer widths in [1, maximum] (integer-valued floats are accepted)."""
     if isinstance(widths, (str, bytes)) or not hasattr(widths, "__iter__"):
         raise TypeError(f"widths must be a sequence of integers, got {type(widths).__name__}")
-    arr = np.asarray(list(widths) if not isinstance(widths, np.ndarray) else widths)
-    if arr.size and (arr.dtype.kind not in "iuf" or arr.ndim != 1):
+    try:
+        arr = np.asarray(list(widths) if not isinstance(widths, np.ndarray) else widths)
+    except (TypeError, ValueError):
+        raise TypeError("widths must be a 1-D sequence of integers") from None
+    if arr.ndim != 1 or (arr.size and arr.dtype.kind not in "iuf"):
         raise TypeError(f"widths must be a 1-D sequence of integers, got dtype {arr.dtype} and shape {arr.shape}")
     if arr.size and arr.dtype.kind == "f":
         if not np.all(np.isfinite(arr)) or np.any(arr != np.round(arr)):

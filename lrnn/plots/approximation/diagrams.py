@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._common import COLUMN
+from .._common import COLUMN, discard_on_error
 from .._style import CYCLE, LINESTYLES, new_figure
 
 __all__ = ["substitution_diagram"]
 
 
+@discard_on_error
 def substitution_diagram():
     r"""Diagram of the substitution :math:`u=e^{-t}` behind the universal approximation theorem.
 

@@ -12,7 +12,7 @@ import numpy as np
 from matplotlib.ticker import NullLocator
 
 from ...rnn import LinearRNN, diagonal_parameters
-from .._common import COLUMN, light_log_axis
+from .._common import COLUMN, discard_on_error, light_log_axis
 from .._style import COLORS, CYCLE, LINESTYLES, new_figure
 
 __all__ = ["draw_error_curves", "error_curves_figure", "draw_rates", "rates_figure", "draw_delta", "delta_figure"]
@@ -38,6 +38,7 @@ def draw_error_curves(axes, errors: Mapping[str, Mapping[int, tuple[float, float
     axes[0].legend(loc="lower left")
 
 
+@discard_on_error
 def error_curves_figure(errors: Mapping[str, Mapping[int, tuple[float, float]]]):
     """Figure of :func:`draw_error_curves`."""
     fig, axes = new_figure(2, 1, width=COLUMN / 2, height=3.1, sharey=True)
@@ -58,6 +59,7 @@ def draw_rates(ax, models: Mapping[str, LinearRNN]) -> None:
     ax.set_ylim(-0.6, len(names) - 0.4)
 
 
+@discard_on_error
 def rates_figure(models: Mapping[str, LinearRNN]):
     """Figure of :func:`draw_rates`."""
     fig, ax = new_figure(1, 1, width=COLUMN, height=2.4)
@@ -79,6 +81,7 @@ def draw_delta(ax, widths: Sequence[float], errors: Mapping[int, Sequence[float]
     ax.legend(loc="upper left")
 
 
+@discard_on_error
 def delta_figure(widths: Sequence[float], errors: Mapping[int, Sequence[float]]):
     """Figure of :func:`draw_delta`."""
     fig, ax = new_figure(1, 1, width=0.75 * COLUMN, height=3.1)

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .._common import COLUMN, frame_values, light_log_axis
+from .._common import COLUMN, discard_on_error, frame_values, light_log_axis
 from .._scrubber import scrubber
 from .._style import CYCLE, LINESTYLES, fast_mode, new_figure
-from .data import SEQUENCES, _as_name, _as_width, _kappa, muntz_errors, muntz_plateau
+from .data import SEQUENCES, _as_names, _as_width, _kappa, muntz_errors, muntz_plateau
 
 __all__ = ["SEQUENCE_LABELS", "MuntzView", "draw_muntz", "muntz_figure", "muntz_scrubber"]
 
@@ -118,7 +118,7 @@ class MuntzView:
             and ``plateaus`` (``{"k^2": ..., "2^k": ...}``).
         """
         g = _kappa(kappa, gamma)
-        shown = [_as_name(s, SEQUENCES, "sequences") for s in sequences]
+        shown = _as_names("sequences", sequences)
         out = {"widths_left": self._wl, "widths_right": self._wr}
         for (panel, name), line in self._lines.items():
             widths = self._wl if panel == "a" else self._wr
@@ -183,8 +183,7 @@ def draw_muntz(ax, names: Sequence[str] = SEQUENCES, kappa: float = 0.37, m_max:
     g = _kappa(kappa, gamma)
     widths = _widths(_as_width(m_max, what="m_max"), 24)
     out = {}
-    for name in names:
-        name = _as_name(name, SEQUENCES, "names")
+    for name in _as_names("names", names):
         errs = muntz_errors(name, widths, g)
         out[name] = errs
         i = SEQUENCES.index(name)
@@ -197,6 +196,7 @@ def draw_muntz(ax, names: Sequence[str] = SEQUENCES, kappa: float = 0.37, m_max:
     return out
 
 
+@discard_on_error
 def muntz_figure(names: Sequence[str] = SEQUENCES, kappa: float = 0.37, m_max: int | None = None, *,
                  gamma: float | None = None):
     """Figure of :class:`MuntzView`.
@@ -216,8 +216,10 @@ def muntz_figure(names: Sequence[str] = SEQUENCES, kappa: float = 0.37, m_max: i
     -------
     matplotlib.figure.Figure
     """
+    names = _as_names("names", names)
+    g = _kappa(kappa, gamma)
     view = MuntzView()
-    view.update(names, _kappa(kappa, gamma))
+    view.update(names, g)
     return view.figure
 
 

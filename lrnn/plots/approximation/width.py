@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 from matplotlib.ticker import NullLocator
 
-from .._common import COLUMN, light_log_axis
+from .._common import COLUMN, discard_on_error, light_log_axis
 from .._scrubber import scrubber
 from .._style import COLORS, fast_mode, new_figure
 from .data import _RANGE, TARGETS, _as_name, _as_width, _kernel_samples, width_error, width_fit
@@ -138,6 +138,7 @@ def draw_width_fit(axes, name: str, m: int, widths: Sequence[int] = _CURVE_WIDTH
     return {"error": out["error"], "errors": out["errors"]}
 
 
+@discard_on_error
 def width_fit_figure(name: str = "airy", m: int = 8):
     """Figure of :class:`WidthFitView` for one target and width.
 

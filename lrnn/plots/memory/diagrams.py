@@ -6,7 +6,7 @@ import numpy as np
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
 from ..._validation import as_real_scalar
-from .._common import COLUMN
+from .._common import COLUMN, discard_on_error
 from .._style import COLORS, new_figure
 
 __all__ = ["temporal_map_diagram", "rnn_block_diagram"]
@@ -17,6 +17,7 @@ def _arrow(ax, start, end, *, color="black", lw=1.3, style="-|>", **kw):
                                  shrinkA=0, shrinkB=0, **kw))
 
 
+@discard_on_error
 def temporal_map_diagram(t: float = 8.0):
     r"""Diagram: how a temporal map with kernel :math:`\rho` turns an input path into the output at time :math:`t`.
 
@@ -110,6 +111,7 @@ def temporal_map_diagram(t: float = 8.0):
     return fig
 
 
+@discard_on_error
 def rnn_block_diagram():
     r"""Diagram: the continuous-time linear RNN as a block diagram, and the one convolution it computes.
 

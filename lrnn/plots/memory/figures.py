@@ -8,7 +8,7 @@ from ... import kernels as _kernels
 from ..._validation import as_real_array, as_real_scalar
 from ...signals import smooth_random, time_grid
 from ...views import mollified_sign, modal_rnn, norm_attainment, three_views
-from .._common import COLUMN, legend_above
+from .._common import COLUMN, discard_on_error, legend_above
 from .._style import COLORS, CYCLE, LINESTYLES, new_figure
 
 __all__ = ["draw_norm_attainment", "norm_attainment_figure", "three_views_figure"]
@@ -64,6 +64,7 @@ def draw_norm_attainment(axes, kernel=None, widths=(1.0, 0.3, 0.1, 0.03, 0.01), 
     return values
 
 
+@discard_on_error
 def norm_attainment_figure(kernel=None, widths=(1.0, 0.3, 0.1, 0.03, 0.01), t: float = 20.0, dt: float = 0.005):
     """Figure of :func:`draw_norm_attainment`.
 
@@ -79,6 +80,7 @@ def norm_attainment_figure(kernel=None, widths=(1.0, 0.3, 0.1, 0.03, 0.01), t: f
 
 
 
+@discard_on_error
 def three_views_figure(model: LinearRNN | None = None, x=None, dt: float = 0.1):
     r"""The three views of :func:`three_views` overlaid (left) and their differences (right, log scale).
 
@@ -100,9 +102,10 @@ def three_views_figure(model: LinearRNN | None = None, x=None, dt: float = 0.1):
     ax.set_xlabel("time $t$")
     ax.set_ylabel(r"$\hat y(t)$")
     legend_above(ax, ncol=3)
-    scale = np.max(np.abs(views["convolution"]))
+    scale = max(float(np.max(np.abs(views["convolution"]))), np.finfo(float).tiny)   # a zero output: scale 1e-308
     for i, name in enumerate(("recurrent", "modal")):
-        d = np.abs(views[name] - views["convolution"]) / scale
+        with np.errstate(over="ignore"):
+            d = np.abs(views[name] - views["convolution"]) / scale
         ax_d.semilogy(t, np.maximum(d, 1e-18), color=CYCLE[2 * i], ls=LINESTYLES[i], lw=1.2,
                       label=f"{name} − convolution")
     ax_d.set_ylim(1e-18, 1e-10)

@@ -6,7 +6,7 @@ import numpy as np
 
 from ... import kernels as _kernels
 from ..._validation import as_real_scalar
-from .._common import COLUMN
+from .._common import COLUMN, discard_on_error
 from .._style import CYCLE, LINESTYLES, new_figure
 
 __all__ = ["default_gallery", "draw_kernel_gallery", "kernel_gallery", "kernel_tails"]
@@ -76,6 +76,7 @@ def _draw_tails(ax, gallery) -> None:
     ax.legend(loc="lower right")
 
 
+@discard_on_error
 def kernel_gallery(gallery=None, t_max: float = 20.0, log_panel: bool = False):
     r"""The kernels in a grid of at most three panels a row (two for four kernels).
 
@@ -110,6 +111,7 @@ def kernel_gallery(gallery=None, t_max: float = 20.0, log_panel: bool = False):
     return fig
 
 
+@discard_on_error
 def kernel_tails(gallery=None):
     r"""The tails :math:`|\rho(t)|` of the gallery's kernels on log–log axes, :math:`t\in[0.1, 10^3]`.
 

@@ -22,7 +22,7 @@ from ...rnn import LinearRNN
 from ...signals import respond, time_grid
 from ...views import FAMILIES, SIGNALS, _as_choice, _as_int, _as_model, grid_size, input_signal, memory_kernel
 from ...views import modal_rnn, mode_contributions
-from .._common import COLUMN, legend_above, set_ylim_to
+from .._common import COLUMN, discard_on_error, legend_above, set_ylim_to
 from .._style import COLORS, LINESTYLES, new_figure
 
 __all__ = ["KernelResponseView", "draw_kernel_response", "kernel_response",
@@ -159,6 +159,7 @@ def draw_kernel_response(axes, family: str = "exponential", memory: float = 5.0,
     return KernelResponseView(axes).update(family, memory, signal, t_max, dt, seed, normalise)
 
 
+@discard_on_error
 def kernel_response(family: str = "exponential", memory: float = 5.0, signal: str = "smooth random",
                     t_max: float = 40.0, dt: float = 0.05, seed: int = 0, normalise: bool = True):
     """Figure of :func:`draw_kernel_response`: the kernel and its output side by side.
@@ -319,6 +320,7 @@ def draw_rnn_response(axes, model: LinearRNN, signal: str = "step", t_max: float
     return RNNResponseView(axes).update(model, signal, t_max, dt, seed)
 
 
+@discard_on_error
 def rnn_response(model: LinearRNN | None = None, signal: str = "step", t_max: float = 20.0, dt: float = 0.05,
                  seed: int = 0):
     """Figure of :func:`draw_rnn_response` (default: a complex pair −0.3 ± 1.5i and a unit at −1).

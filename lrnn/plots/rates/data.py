@@ -64,6 +64,13 @@ def _floats(name: str, values, *, positive: bool = True) -> tuple[float, ...]:
     return tuple(float(v) for v in arr)
 
 
+def _broadcastable(width: np.ndarray, omega: np.ndarray) -> None:
+    try:
+        np.broadcast_shapes(width.shape, omega.shape)
+    except ValueError:
+        raise ValueError(f"omega of shape {omega.shape} must broadcast against width of shape {width.shape}") from None
+
+
 def _cached(wrapper, cached):
     """Give the validating ``wrapper`` the ``cache_clear``/``cache_info`` of the cached computation."""
     wrapper.cache_clear = cached.cache_clear
@@ -95,6 +102,7 @@ def asymptotic_fixed_error(width: ArrayLike, omega: ArrayLike) -> np.ndarray:
         raise ValueError(f"width must be at least 1, got minimum {m.min():g}")
     if om.size and np.any(om < 0):
         raise ValueError(f"omega must be non-negative, got minimum {om.min():g}")
+    _broadcastable(m, om)
     return (2.0 * np.log(m) + 2.0 * np.euler_gamma + 1.0) ** (-(om + 0.5))
 
 
@@ -126,6 +134,7 @@ def asymptotic_fixed_l1_error(width: ArrayLike, omega: ArrayLike, beta: float = 
         raise ValueError(f"width must be non-negative, got minimum {m.min():g}")
     if om.size and np.any(om < 0):
         raise ValueError(f"omega must be non-negative, got minimum {om.min():g}")
+    _broadcastable(m, om)
     with np.errstate(over="ignore"):
         base = 1.0 + 2.0 * np.log1p(m) / beta           # may be inf for a tiny beta: the error is then 0
     return base ** (-om)

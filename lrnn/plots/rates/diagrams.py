@@ -8,6 +8,7 @@ import numpy as np
 
 from ... import rates as R
 from ..._validation import as_real_scalar, as_size
+from .._common import discard_on_error
 from .._style import COLORS, new_figure
 from .figures import _decades
 
@@ -34,14 +35,14 @@ def draw_grids_diagram(axes, omega: float = 0.5, width: int = 16, beta: float = 
     omega : float, default 0.5
         The exponent ω > 0 of the power law.
     width : int, default 16
-        The width m (at most 4096).
+        The width m (at most 1000: the ladder's rates then stay above 1e-298).
     beta : float, default 1
         The grid spacing β > 0 (ticks at Markov's points for the grid kβ).
     rate_max : float, default 64
         The fastest free rate (the ladder halves from it).
     """
     omega = as_real_scalar("omega", omega, positive=True)
-    width = as_size("width", width, limit=4096, why="ticks drawn one per unit")
+    width = as_size("width", width, limit=1000, why="the free ladder 64·2^-(k-1) stays a positive float64")
     beta = as_real_scalar("beta", beta, positive=True, minimum=1e-6)
     rate_max = as_real_scalar("rate_max", rate_max, positive=True, minimum=1e-6, maximum=1e6)
     ax1, ax2 = axes
@@ -100,6 +101,7 @@ def draw_grids_diagram(axes, omega: float = 0.5, width: int = 16, beta: float = 
         ax.set_ylabel(r"$t\rho(t)$")
 
 
+@discard_on_error
 def grids_diagram(omega: float = 0.5, width: int = 16):
     """Static figure of :func:`draw_grids_diagram`.
 

@@ -12,6 +12,7 @@ import numpy as np
 from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, NullLocator
 
 from ..._validation import as_real_scalar
+from .._common import discard_on_error
 from .._style import COLORS, new_figure
 from .data import asymptotic_fixed_l1_error, curse_data, delay_line_data, jackson_data, motivation_data, width_data
 from .data import widths_from_curves
@@ -65,6 +66,7 @@ def draw_motivation(ax, data: dict) -> None:
     ax.legend(loc="lower left", ncols=2)
 
 
+@discard_on_error
 def motivation():
     """Static figure of :func:`draw_motivation` (κ = 1.5, ω = 0.5).
 
@@ -107,6 +109,7 @@ def draw_jackson(ax, data: dict) -> None:
     ax.legend(loc="lower left")
 
 
+@discard_on_error
 def jackson_slopes(power: float = 1.5, rate: float = 1.0):
     r"""Static figure of :func:`draw_jackson`.
 
@@ -166,6 +169,7 @@ def draw_errors_versus_width(axes, data: dict) -> None:
     ax2.legend(loc="lower left")
 
 
+@discard_on_error
 def errors_versus_width(omega: float = 0.25):
     """Static figure: :func:`draw_errors_versus_width` for one ``omega``.
 
@@ -211,14 +215,21 @@ def draw_required_width(ax, data: dict, epsilon: float) -> None:
     epsilon : float
         The relative error, :math:`0 < \epsilon < 1`.
     """
+    w = widths_from_curves(data, epsilon)        # checks data and epsilon
     om = data["omegas"]
-    w = widths_from_curves(data, epsilon)
     o = np.linspace(om.min(), om.max(), 200)
-    ax.plot(om, w["log10_l1"], "s-", color=COLORS["vermillion"], label=r"$L^1$: best error (Markov)")
-    ax.plot(om, w["log10_bound"], "v--", color=COLORS["green"], label=r"$L^1$: Proposition (lower bound)")
-    law_l1 = (epsilon ** (-1.0 / o) - 1.0) / (2.0 * math.log(10.0))
-    ax.plot(o, law_l1, ":", color=COLORS["vermillion"], label=r"$L^1$ law: $\ln m\approx(\epsilon^{-1/\omega}-1)/2$")
-    ax.plot(om, w["log10_l2"], "o-", color=COLORS["blue"], label=r"$L^2$: best error (Blaschke)")
+    with np.errstate(over="ignore"):
+        law_l1 = (epsilon ** (-1.0 / o) - 1.0) / (2.0 * math.log(10.0))
+
+    def on_axis(v):                              # values above the axis (≥ 1e41) are not drawn
+        v = np.asarray(v, dtype=float)
+        return np.where((v > 0) & (v < 1e41), v, np.nan)
+
+    ax.plot(om, on_axis(w["log10_l1"]), "s-", color=COLORS["vermillion"], label=r"$L^1$: best error (Markov)")
+    ax.plot(om, on_axis(w["log10_bound"]), "v--", color=COLORS["green"], label=r"$L^1$: Proposition (lower bound)")
+    ax.plot(o, on_axis(law_l1), ":", color=COLORS["vermillion"],
+            label=r"$L^1$ law: $\ln m\approx(\epsilon^{-1/\omega}-1)/2$")
+    ax.plot(om, on_axis(w["log10_l2"]), "o-", color=COLORS["blue"], label=r"$L^2$: best error (Blaschke)")
     _power_tower_axis(ax)
     ax.set_xlabel(r"memory exponent $\omega$ (small = long memory)")
     ax.set_ylabel(r"width $m$ needed")
@@ -227,6 +238,7 @@ def draw_required_width(ax, data: dict, epsilon: float) -> None:
     ax.legend(loc="upper right")
 
 
+@discard_on_error
 def required_width_versus_omega(epsilon: float = 1e-2):
     r"""Static figure of :func:`draw_required_width`.
 
@@ -281,6 +293,7 @@ def draw_delay_line(axes, data: dict) -> None:
     ax2.legend(loc="upper right")
 
 
+@discard_on_error
 def delay_line():
     """Static figure of :func:`draw_delay_line` (a = 2, g = 3, β = 1).
 
