@@ -13,9 +13,12 @@ import numpy as np
 
 from .. import memory as mem
 from .. import reparam as rp
-from .._validation import as_real_array, as_real_scalar
+from .. import ssm_init
+from .._validation import as_bool, as_choice, as_pair, as_real_array, as_real_scalar, as_size
 from ..approximation import fit
 from ..distance import distance
+from ..kernels import require_kernel
+from ._common import discard_on_error, frame_values, log_ticks
 from ._style import COLORS, CYCLE, LINESTYLES, fast_mode, new_figure
 
 __all__ = ["draw_memory_functions", "memory_figure", "perturbation_curves", "draw_perturbation",
@@ -29,36 +32,6 @@ SCRUBBER_LEARNING_RATES = (0.003, 0.005, 0.01, 0.03, 0.1, 0.3)
 PARAM_STYLES = {name: (CYCLE[i], LINESTYLES[i]) for i, name in enumerate(rp.NAMES)}
 
 
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def _power_of_ten(x, _pos=None) -> str:
-    """Tick label ``10ⁿ`` in plain Unicode text for exact powers of ten ("" otherwise)."""
-    if not (np.isfinite(x) and x > 0):
-        return ""
-    n = np.log10(x)
-    if abs(n - round(n)) > 1e-9:
-        return ""
-    n = int(round(n))
-    return {0: "1", 1: "10"}.get(n, "10" + str(n).translate(_SUPERSCRIPT))
-
-
-def log_ticks(ax, axis: str = "both") -> None:
-    """Label the decades of log axes as ``10ⁿ`` in plain text, with unlabelled minor ticks at 2 and 5 only.
-
-    Plain text instead of mathtext, and fewer minor ticks, make the layout several times cheaper; every log
-    axis of this module uses it, so that scrubbers and widgets, which draw many frames, render quickly.
-    """
-    from matplotlib import ticker
-
-    for name in ("x", "y") if axis == "both" else (axis,):
-        a = ax.xaxis if name == "x" else ax.yaxis
-        if a.get_scale() == "log":
-            a.set_major_formatter(ticker.FuncFormatter(_power_of_ten))
-            a.set_minor_locator(ticker.LogLocator(base=10.0, subs=(2.0, 5.0), numticks=12))
-            a.set_minor_formatter(ticker.NullFormatter())
-
-
 def _top_legend(fig, handles, labels, ncol: int) -> None:
     """One legend for the whole figure, above the panels (it never covers data)."""
     fig.legend(handles, labels, loc="outside upper center", ncol=ncol, frameon=False)
@@ -70,9 +43,34 @@ def draw_memory_functions(axes, kernels_: dict, net, t, amplitudes=(0.1, 1.0, 3.
     Right: the memory function of a :class:`~lrnn.nonlinear.TanhRNN` for each step height, with the
     asymptote :math:`\propto e^{\operatorname{sa}(W)t}` of its linearisation.
 
-    Returns ``{"tanh": {height: M(t)}, "abscissa": sa(W), "linear": {label: (M, |ρ|) at the markers}}``.
+    Parameters
+    ----------
+    axes : pair of matplotlib Axes
+        Where to draw (linear functionals, tanh RNN).
+    kernels_ : dict of str to Kernel
+        Labelled linear kernels (at most 7).
+    net : lrnn.nonlinear.TanhRNN
+        The trained tanh RNN.
+    t : array_like, shape (n,)
+        Times :math:`t \ge 0` (increasing, at most 10⁴).
+    amplitudes : sequence of float, default (0.1, 1, 3)
+        The step heights of the tanh RNN's memory functions (at most 7).
+
+    Returns
+    -------
+    dict
+        ``{"tanh": {height: M(t)}, "abscissa": sa(W), "linear": {label: (M, |ρ|) at the markers}}``.
     """
-    t = as_real_array("t", t, ndim=1)
+    t = as_real_array("t", t, ndim=1, nonempty=True)
+    if t.size > 10_000 or np.any(t < 0) or np.any(np.diff(t) <= 0):
+        raise ValueError("t must be at most 10⁴ increasing non-negative times")
+    if not isinstance(kernels_, dict) or not 1 <= len(kernels_) <= 7:
+        raise TypeError("kernels_ must be a dict of 1 to 7 labelled kernels")
+    for label, k in kernels_.items():
+        require_kernel(k, f"kernels_[{label!r}]")
+    amplitudes = frame_values("amplitudes", amplitudes)
+    if len(amplitudes) > 7:
+        raise ValueError(f"amplitudes must contain at most 7 step heights, got {len(amplitudes)}")
     ax_l, ax_r = axes
     out = {"tanh": {}, "linear": {}}
     tm = t[::8]
@@ -105,8 +103,26 @@ def draw_memory_functions(axes, kernels_: dict, net, t, amplitudes=(0.1, 1.0, 3.
     return out
 
 
+@discard_on_error
 def memory_figure(kernels_: dict, net, *, t_max: float = 20.0, amplitudes=(0.1, 1.0, 3.0)):
-    """The static figure of :func:`draw_memory_functions`. Returns ``(figure, data)``."""
+    """The static figure of :func:`draw_memory_functions` on 161 times in [0, ``t_max``].
+
+    Parameters
+    ----------
+    kernels_ : dict of str to Kernel
+        Labelled linear kernels.
+    net : lrnn.nonlinear.TanhRNN
+        The trained tanh RNN.
+    t_max : float, default 20
+        The last time (> 0).
+    amplitudes : sequence of float, default (0.1, 1, 3)
+        The step heights of the tanh RNN's memory functions.
+
+    Returns
+    -------
+    (matplotlib.figure.Figure, dict)
+        The figure and the data of :func:`draw_memory_functions`.
+    """
     t = np.linspace(0.0, as_real_scalar("t_max", t_max, positive=True), 161)
     fig, axes = new_figure(2, 1, width=3.4, height=3.1)
     data = draw_memory_functions(axes, kernels_, net, t, amplitudes)
@@ -117,9 +133,25 @@ def memory_figure(kernels_: dict, net, *, t_max: float = 20.0, amplitudes=(0.1, 
 def perturbation_curves(target, widths, deltas, *, n_samples: int = 32) -> dict:
     r"""Fit width-m models (free rates, :func:`lrnn.fit`) and compute :math:`E_m(\delta)` for each width.
 
-    Returns ``{m: {"E": E_m(deltas), "min_rate": λ_min, "error": relative L² error at δ = 0}}``.
+    Parameters
+    ----------
+    target : Kernel
+        The target kernel.
+    widths : sequence of int
+        The widths m (1 to 32 each, at most 16 of them).
+    deltas : array_like, shape (k,)
+        Perturbation sizes δ ≥ 0 (at most 10³).
+    n_samples : int, default 32
+        Random perturbations per δ (:func:`lrnn.memory.perturbation_error`).
+
+    Returns
+    -------
+    dict
+        ``{m: {"E": E_m(deltas), "min_rate": λ_min, "error": relative L² error at δ = 0}}``.
     """
-    deltas = as_real_array("deltas", deltas, ndim=1)
+    target = require_kernel(target, "target")
+    deltas = _as_deltas(deltas)
+    widths = _as_widths(widths)
     out = {}
     for m in widths:
         model = fit(target, int(m))
@@ -134,17 +166,94 @@ def perturbation_curves(target, widths, deltas, *, n_samples: int = 32) -> dict:
 _E_FLOOR, _E_TOP = 1e-9, 1.0
 
 
+def _as_deltas(deltas, positive: bool = False) -> np.ndarray:
+    """Perturbation sizes: 1 to 10³ non-negative (or positive), increasing numbers."""
+    deltas = as_real_array("deltas", deltas, ndim=1, nonempty=True)
+    if deltas.size > 1000:
+        raise ValueError(f"deltas must contain at most 1000 perturbation sizes, got {deltas.size}")
+    if np.any(deltas <= 0 if positive else deltas < 0):
+        raise ValueError(f"deltas must be {'positive' if positive else 'non-negative'}, got minimum {deltas.min():g}")
+    if np.any(np.diff(deltas) <= 0):
+        raise ValueError("deltas must be increasing")
+    return deltas
+
+
+def _as_widths(widths) -> list[int]:
+    if isinstance(widths, (str, bytes)) or not hasattr(widths, "__len__") or not 1 <= len(widths) <= 16:
+        raise ValueError("widths must be 1 to 16 integer widths")
+    return [as_size("widths", m, limit=32, why="one free fit per width") for m in widths]
+
+
+def _as_param_names(names) -> list[str]:
+    if isinstance(names, (str, bytes)) or not hasattr(names, "__iter__"):
+        raise TypeError(f"names must be a sequence of parameterisation names from {list(rp.NAMES)}")
+    out = [as_choice("names", n, rp.NAMES) for n in names]
+    if not out:
+        raise ValueError("names must contain at least one parameterisation")
+    return out
+
+
+def _as_runs(data, lrs=None) -> dict:
+    """``{lr: {name: run}}`` (with an entry for every lr of ``lrs``)."""
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise TypeError("data must be a dict {lr: {name: run}} as returned by reparam_runs")
+    for lr in lrs or ():
+        if lr not in data:
+            raise ValueError(f"data has no runs for the learning rate {lr:g}")
+    return data
+
+
+def _as_curves(curves, size: int, name: str = "curves") -> dict:
+    """``{m: {"E": array of shape (size,), "min_rate": float, ...}}`` as returned by perturbation_curves."""
+    if not isinstance(curves, dict):
+        raise TypeError(f"{name} must be a dict {{m: {{'E': ..., 'min_rate': ...}}}}, got {type(curves).__name__}")
+    for m, c in curves.items():
+        if not isinstance(c, dict) or "E" not in c or "min_rate" not in c:
+            raise TypeError(f"{name}[{m!r}] must be a dict with entries 'E' and 'min_rate'")
+        E = np.asarray(c["E"])
+        if E.shape != (size,) or E.dtype.kind not in "f":
+            raise ValueError(f"{name}[{m!r}]['E'] must be {size} floats (one per delta), got shape {E.shape}")
+    return curves
+
+
 def draw_perturbation(ax, deltas, curves: dict, *, title: str = "", delta_marker: float | None = None,
                       legend: bool = True, beta_marker: float | None = None) -> dict:
     r""":math:`E_m(\delta)` against :math:`\delta` (log–log), one curve per width; an unstable model is drawn at the top.
 
-    Thin vertical lines mark :math:`\delta=\lambda_{\min}(m)` when it lies in the range. Returns the artists
-    ``{"curves": {m: Line2D}, "thresholds": {m: Line2D}, "marker": Line2D}`` for in-place updates
-    (``beta_marker`` is the former name of ``delta_marker``).
+    Thin vertical lines mark :math:`\delta=\lambda_{\min}(m)` when it lies in the range.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    deltas : array_like, shape (k,)
+        Perturbation sizes δ > 0, increasing.
+    curves : dict
+        ``{m: {"E": ..., "min_rate": ...}}`` from :func:`perturbation_curves` for the same ``deltas``.
+    title : str, default ""
+        The panel's title.
+    delta_marker : float, optional
+        A δ to mark with a dotted line (hidden when None).
+    legend : bool, default True
+        Draw a legend.
+    beta_marker : float, optional
+        The former name of ``delta_marker``.
+
+    Returns
+    -------
+    dict
+        The artists ``{"curves": {m: Line2D}, "thresholds": {m: Line2D}, "marker": Line2D}`` for in-place
+        updates.
     """
-    deltas = as_real_array("deltas", deltas, ndim=1)
+    deltas = _as_deltas(deltas, positive=True)
     if delta_marker is None:
         delta_marker = beta_marker
+    if delta_marker is not None:
+        delta_marker = as_real_scalar("delta_marker", delta_marker, positive=True)
+    if not isinstance(title, str):
+        raise TypeError(f"title must be a string, got {type(title).__name__}")
+    legend = as_bool("legend", legend)
+    curves = _as_curves(curves, deltas.size)
     artists = {"curves": {}, "thresholds": {}}
     for i, (m, c) in enumerate(sorted(curves.items())):
         color, ls = CYCLE[i % len(CYCLE)], LINESTYLES[i % len(LINESTYLES)]
@@ -167,15 +276,32 @@ def draw_perturbation(ax, deltas, curves: dict, *, title: str = "", delta_marker
     return artists
 
 
+@discard_on_error
 def perturbation_figure(targets: dict, widths=(2, 4, 6, 8), deltas=None, *, betas=None):
-    """Two panels of :func:`draw_perturbation` (e.g. exponential versus power-law memory), one shared legend.
+    """Panels of :func:`draw_perturbation` (e.g. exponential versus power-law memory), one shared legend.
 
-    Returns ``(figure, data)`` with ``data[label]`` from :func:`perturbation_curves`
-    (``betas`` is the former name of ``deltas``).
+    Parameters
+    ----------
+    targets : dict of str to Kernel
+        Labelled targets, one panel each (1 to 3).
+    widths : sequence of int, default (2, 4, 6, 8)
+        The widths m of the best fits.
+    deltas : array_like, optional
+        Perturbation sizes δ > 0, increasing (default 60 values log-spaced in [1e-6, 0.5]).
+    betas : array_like, optional
+        The former name of ``deltas``.
+
+    Returns
+    -------
+    (matplotlib.figure.Figure, dict)
+        The figure and ``data[label]`` from :func:`perturbation_curves`.
     """
     if deltas is None:
         deltas = betas
-    deltas = np.geomspace(1e-6, 0.5, 60) if deltas is None else as_real_array("deltas", deltas, ndim=1)
+    deltas = np.geomspace(1e-6, 0.5, 60) if deltas is None else _as_deltas(deltas, positive=True)
+    if not isinstance(targets, dict) or not 1 <= len(targets) <= 3:
+        raise TypeError("targets must be a dict of 1 to 3 labelled kernels (one panel each)")
+    widths = _as_widths(widths)
     fig, axes = new_figure(len(targets), 1, width=3.4, height=3.0, sharey=True)
     data = {}
     for ax, (label, target) in zip(np.atleast_1d(axes), targets.items()):
@@ -191,13 +317,29 @@ def perturbation_figure(targets: dict, widths=(2, 4, 6, 8), deltas=None, *, beta
 def perturbation_scrubber(data: dict, deltas):
     r"""Kernel-free scrubber over the width: frame k shows :math:`E_m(\delta)` of the first k widths.
 
-    ``data`` is the output of :func:`perturbation_figure` (two targets); the axes are fixed across frames.
+    The axes are fixed across frames.
+
+    Parameters
+    ----------
+    data : dict
+        The data of :func:`perturbation_figure` (``{label: {m: curves}}``, one to three targets).
+    deltas : array_like, shape (k,)
+        The perturbation sizes of ``data``.
+
+    Returns
+    -------
+    IPython.display.HTML
     """
     import matplotlib.pyplot as plt
 
     from ._scrubber import scrubber
 
+    deltas = _as_deltas(deltas, positive=True)
+    if not isinstance(data, dict) or not 1 <= len(data) <= 3:
+        raise TypeError("data must be the dict returned by perturbation_figure (1 to 3 targets)")
     labels = list(data)
+    for label in labels:
+        _as_curves(data[label], deltas.size, f"data[{label!r}]")
     widths = sorted(data[labels[0]])
     was = plt.isinteractive()
 
@@ -220,14 +362,30 @@ def perturbation_scrubber(data: dict, deltas):
 
 
 # ----------------------------------------------------------------------------- reparameterisation maps
+@discard_on_error
 def reparam_map_figure(*, a0: float = 1.0, b0: float = 0.1, v_range: tuple[float, float] = (-4.0, 4.0)):
     r"""Diagram: the four maps :math:`v\mapsto\lambda=f(v)` with the stability boundary :math:`\lambda=0`.
 
     Rates below the boundary (eigenvalue :math:`-\lambda\ge0`) are unstable; ``direct`` crosses it at
     :math:`v=0`, ``exp`` and ``softplus`` approach it only as :math:`v\to-\infty`, and ``best`` stays in
-    :math:`(0,1/b_0]` and approaches it as :math:`|v|\to\infty`. Returns the figure.
+    :math:`(0,1/b_0]` and approaches it as :math:`|v|\to\infty`.
+
+    Parameters
+    ----------
+    a0 : float, default 1
+        The constant :math:`a_0 > 0` of the "best" map :math:`f(v)=1/(a_0v^2+b_0)`.
+    b0 : float, default 0.1
+        The constant :math:`b_0 > 0` of the "best" map (its largest rate is :math:`1/b_0`).
+    v_range : (float, float), default (-4, 4)
+        The range of the free variable :math:`v` (increasing, within ±100).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
     """
-    lo, hi = (as_real_scalar("v_range", x) for x in v_range)
+    lo, hi = as_pair("v_range", v_range, increasing=True, minimum=-100.0, maximum=100.0)
+    a0 = as_real_scalar("a0", a0, positive=True, minimum=1e-6, maximum=1e6)
+    b0 = as_real_scalar("b0", b0, positive=True, minimum=1e-6, maximum=1e6)
     v = np.linspace(lo, hi, 801)
     fig, ax = new_figure(1, 1, width=6.4, height=3.4)
     top = 1.15 / b0
@@ -256,15 +414,35 @@ def reparam_map_figure(*, a0: float = 1.0, b0: float = 0.1, v_range: tuple[float
     return fig
 
 
+@discard_on_error
 def ratio_figure(rates=None, *, a0: float = 1.0, b0: float = 0.1, alpha: float | None = None,
                  beta: float | None = None):
     r"""The gradient-to-weight ratio :math:`|f'(v)|/(f(v)^2|v|)` against the rate :math:`\lambda=f(v)`.
 
-    ``alpha``, ``beta`` are the former names of ``a0``, ``b0``.
+    Parameters
+    ----------
+    rates : array_like, optional
+        Rates λ > 0 (default 200 values log-spaced in [1e-3, 5]; at most 10⁵).
+    a0 : float, default 1
+        The constant :math:`a_0 > 0` of the "best" map.
+    b0 : float, default 0.1
+        The constant :math:`b_0 > 0` of the "best" map.
+    alpha : float, optional
+        The former name of ``a0``.
+    beta : float, optional
+        The former name of ``b0``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
     """
     a0 = a0 if alpha is None else alpha
     b0 = b0 if beta is None else beta
-    r = np.geomspace(1e-3, 5.0, 200) if rates is None else as_real_array("rates", rates, ndim=1)
+    a0 = as_real_scalar("a0", a0, positive=True, minimum=1e-6, maximum=1e6)
+    b0 = as_real_scalar("b0", b0, positive=True, minimum=1e-6, maximum=1e6)
+    r = np.geomspace(1e-3, 5.0, 200) if rates is None else as_real_array("rates", rates, ndim=1, nonempty=True)
+    if r.size > 100_000 or np.any(r <= 0) or np.any(r > 1e100):
+        raise ValueError("rates must be at most 10⁵ positive rates below 1e100")
     fig, ax = new_figure(1, 1, width=5.0, height=3.3)
     for name in rp.NAMES:
         p = rp.parameterisation(name, a0=a0, b0=b0)
@@ -283,10 +461,28 @@ def ratio_figure(rates=None, *, a0: float = 1.0, b0: float = 0.1, alpha: float |
 def reparam_runs(target, init, lrs, steps: int = 2000, names=rp.NAMES, optimizer: str = "gd") -> dict:
     """Every (learning rate, parameterisation) run at once (:func:`lrnn.reparam.train_reparameterised_many`).
 
-    Returns ``{lr: {name: ReparamRun}}``.
+    Parameters
+    ----------
+    target : Kernel
+        The target kernel.
+    init : LinearRNN
+        The diagonal model every run starts from.
+    lrs : sequence of float
+        Learning rates η > 0 (at most 64).
+    steps : int, default 2000
+        Steps of every run.
+    names : sequence of str, default all of :data:`lrnn.reparam.NAMES`
+        The parameterisations.
+    optimizer : {"gd", "adam"}, default "gd"
+        The optimiser.
+
+    Returns
+    -------
+    dict
+        ``{lr: {name: ReparamRun}}``.
     """
-    lrs = [float(x) for x in lrs]
-    names = list(names)
+    lrs = frame_values("lrs", lrs, positive=True)
+    names = _as_param_names(names)
     params = {n: rp.parameterisation(n) for n in names}
     runs = rp.train_reparameterised_many(target, init, [params[n] for _ in lrs for n in names],
                                          [lr for lr in lrs for _ in names], steps, optimizer)
@@ -305,7 +501,23 @@ def loss_curve(run, max_bins: int = 300):
     The steps are grouped into at most ``max_bins`` log-spaced bins; each bin contributes its smallest and its
     largest loss (in step order), so an oscillating loss keeps its full band while a smooth one is drawn with a
     few hundred points. The last point is always the last finite loss.
+
+    Parameters
+    ----------
+    run : lrnn.reparam.ReparamRun
+        A run (anything with a 1-D array ``loss``).
+    max_bins : int, default 300
+        The largest number of bins (1 to 10⁶).
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        The steps plus one and the losses drawn.
     """
+    loss = getattr(run, "loss", None)
+    if not isinstance(loss, np.ndarray) or loss.ndim != 1 or loss.dtype.kind != "f":
+        raise TypeError(f"run must be a training run with a 1-D float array loss, got {type(run).__name__}")
+    max_bins = as_size("max_bins", max_bins, limit=10**6, why="points of a drawn curve")
     ok = np.isfinite(run.loss)
     J = run.loss[ok]
     n = J.size
@@ -331,8 +543,39 @@ def draw_reparam_runs(ax, target, init, lr: float, steps: int, names=rp.NAMES, o
                       runs: dict | None = None, legend: bool = True, ylim: tuple[float, float] | None = None) -> dict:
     """Loss against step for each parameterisation at one learning rate; a cross marks a run that stopped.
 
-    ``runs`` (``{name: ReparamRun}``) skips the training. Returns ``{name: ReparamRun}``.
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    target : Kernel
+        The target kernel.
+    init : LinearRNN
+        The diagonal model every run starts from.
+    lr : float
+        The learning rate η > 0.
+    steps : int
+        Steps of every run.
+    names : sequence of str, default all of :data:`lrnn.reparam.NAMES`
+        The parameterisations.
+    optimizer : {"gd", "adam"}, default "gd"
+        The optimiser.
+    runs : dict, optional
+        ``{name: ReparamRun}`` already computed (skips the training).
+    legend : bool, default True
+        Draw a legend.
+    ylim : (float, float), optional
+        Fixed limits of the loss axis.
+
+    Returns
+    -------
+    dict
+        ``{name: ReparamRun}``.
     """
+    lr = as_real_scalar("lr", lr, positive=True)
+    names = _as_param_names(names)
+    legend = as_bool("legend", legend)
+    if ylim is not None:
+        ylim = as_pair("ylim", ylim, positive=True, increasing=True)
     if runs is None:
         runs = reparam_runs(target, init, [lr], steps, names, optimizer)[float(lr)]
     for name in names:
@@ -358,9 +601,32 @@ def _loss_range(data: dict) -> tuple[float, float]:
     return 0.5 * float(finite.min()), 2.0 * float(finite.max())
 
 
+@discard_on_error
 def reparam_figure(target, init, lrs=(0.005, 0.03, 0.3), steps: int = 2000, *, data: dict | None = None):
-    """One panel of :func:`draw_reparam_runs` per learning rate, one shared legend. Returns ``(figure, {lr: runs})``."""
-    data = reparam_runs(target, init, lrs, steps) if data is None else data
+    """One panel of :func:`draw_reparam_runs` per learning rate, one shared legend.
+
+    Parameters
+    ----------
+    target : Kernel
+        The target kernel.
+    init : LinearRNN
+        The diagonal model every run starts from.
+    lrs : sequence of float, default (0.005, 0.03, 0.3)
+        The learning rates, one panel each (1 to 3).
+    steps : int, default 2000
+        Steps of every run.
+    data : dict, optional
+        ``{lr: {name: ReparamRun}}`` already computed (:func:`reparam_runs`).
+
+    Returns
+    -------
+    (matplotlib.figure.Figure, dict)
+        The figure and ``{lr: {name: ReparamRun}}``.
+    """
+    lrs = frame_values("lrs", lrs, positive=True)
+    if len(lrs) > 3:
+        raise ValueError(f"lrs must contain 1 to 3 learning rates (one panel each), got {len(lrs)}")
+    data = reparam_runs(target, init, lrs, steps) if data is None else _as_runs(data, lrs)
     fig, axes = new_figure(len(lrs), 1, width=2.3, height=3.0, sharey=True)
     ylim = _loss_range(data)
     for i, (ax, lr) in enumerate(zip(np.atleast_1d(axes), lrs)):
@@ -379,8 +645,25 @@ def reparam_figure(target, init, lrs=(0.005, 0.03, 0.3), steps: int = 2000, *, d
 def reparam_scrubber(target, init, lrs=None, steps: int = 2000, *, data: dict | None = None):
     """Kernel-free scrubber over the learning rate: one frame of :func:`draw_reparam_runs` per value.
 
-    ``lrs`` defaults to :data:`SCRUBBER_LEARNING_RATES` (three of them under ``LRNN_FAST=1``); the axes are
-    fixed across frames. Runs already computed can be passed as ``data`` (``{lr: {name: run}}``).
+    The axes are fixed across frames.
+
+    Parameters
+    ----------
+    target : Kernel
+        The target kernel.
+    init : LinearRNN
+        The diagonal model every run starts from.
+    lrs : sequence of float, optional
+        The learning rates of the frames (default :data:`SCRUBBER_LEARNING_RATES`, three of them under
+        ``LRNN_FAST=1``; at most 64).
+    steps : int, default 2000
+        Steps of every run.
+    data : dict, optional
+        Runs already computed, ``{lr: {name: run}}``.
+
+    Returns
+    -------
+    IPython.display.HTML
     """
     import matplotlib.pyplot as plt
 
@@ -388,8 +671,8 @@ def reparam_scrubber(target, init, lrs=None, steps: int = 2000, *, data: dict | 
 
     if lrs is None:
         lrs = SCRUBBER_LEARNING_RATES[::2] if fast_mode() else SCRUBBER_LEARNING_RATES
-    lrs = [float(x) for x in lrs]
-    have = data or {}
+    lrs = frame_values("lrs", lrs, positive=True)
+    have = {} if data is None else _as_runs(data)
     todo = [lr for lr in lrs if lr not in have]
     runs = dict(have)
     if todo:
@@ -413,12 +696,24 @@ def ssm_fit(target, rates):
 
     The weights solve the Gram system in extended precision (:func:`lrnn.rates.exact_fit`): rates of SSM
     initialisations lie close together, and the Gram matrix :math:`1/(\lambda_i+\lambda_j)` is then too badly
-    conditioned for double precision. Returns ``(LinearRNN, error)``.
+    conditioned for double precision.
+
+    Parameters
+    ----------
+    target : Kernel
+        The target kernel.
+    rates : array_like, shape (m,)
+        The fixed decay rates λ > 0.
+
+    Returns
+    -------
+    (LinearRNN, float)
+        The fit and its relative :math:`L^2` error.
     """
     from ..rates import exact_fit
     from ..rnn import LinearRNN
 
-    rates = as_real_array("rates", rates, ndim=1)
+    rates = as_real_array("rates", rates, ndim=1, nonempty=True)
     weights, err = exact_fit(target, rates)
     return LinearRNN.diagonal(rates, weights), float(err)
 
@@ -426,9 +721,28 @@ def ssm_fit(target, rates):
 def draw_ssm_init(axes, scheme: str, m: int, target) -> float:
     r"""Left: the discrete eigenvalues :math:`e^{\mu}` of an initialisation in the unit disk.
     Right: the target and the best :math:`L^2` fit with the (distinct) decay rates :math:`-\mathrm{Re}\,\mu`
-    as fixed rates. Returns the relative :math:`L^2` error of that fit.
+    as fixed rates.
+
+    Parameters
+    ----------
+    axes : pair of matplotlib Axes
+        Where to draw (unit disk, fit).
+    scheme : str
+        One of :data:`lrnn.ssm_init.SCHEMES`.
+    m : int
+        The number of modes (at most 64: one extended-precision fit).
+    target : Kernel
+        The kernel the rates are fitted to.
+
+    Returns
+    -------
+    float
+        The relative :math:`L^2` error of the fit.
     """
-    mu = rp.ssm_eigenvalues(scheme, m)
+    scheme = as_choice("scheme", scheme, ssm_init.SCHEMES)
+    m = as_size("m", m, limit=64, why="modes of one extended-precision fit")
+    target = require_kernel(target, "target")
+    mu = ssm_init.ssm_eigenvalues(scheme, m)
     lam = np.exp(mu)
     ax_d, ax_f = axes
     th = np.linspace(0, 2 * np.pi, 400)
@@ -454,20 +768,41 @@ def draw_ssm_init(axes, scheme: str, m: int, target) -> float:
     return err
 
 
+@discard_on_error
 def ssm_figure(scheme: str, m: int, target):
-    """The static figure of :func:`draw_ssm_init`. Returns ``(figure, error)``."""
+    """The static figure of :func:`draw_ssm_init`.
+
+    Parameters
+    ----------
+    scheme : str
+        One of :data:`lrnn.ssm_init.SCHEMES`.
+    m : int
+        The number of modes.
+    target : Kernel
+        The kernel the rates are fitted to.
+
+    Returns
+    -------
+    (matplotlib.figure.Figure, float)
+        The figure and the relative :math:`L^2` error of the fit.
+    """
     fig, axes = new_figure(2, 1, width=3.4, height=3.2)
     err = draw_ssm_init(axes, scheme, m, target)
     return fig, err
 
 
+@discard_on_error
 def ssm_layer_diagram():
     r"""Diagram: a deep SSM as a stack of layers, each a diagonal linear recurrence followed by pointwise maps.
 
     Boxes and arrows only: the input sequence enters a linear recurrence
     :math:`h_{k+1}=\bar\Lambda h_k+\bar Bx_k`, :math:`y_k=\mathrm{Re}(Ch_k)+Dx_k`
     (the only part of the layer that remembers anything), then a pointwise nonlinearity and a
-    channel-mixing map, with a residual connection around the layer; the stack repeats. Returns the figure.
+    channel-mixing map, with a residual connection around the layer; the stack repeats.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
     """
     from matplotlib.patches import Circle, FancyBboxPatch
 

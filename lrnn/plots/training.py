@@ -18,8 +18,11 @@ import numpy as np
 from matplotlib import ticker
 
 from .. import training as tr
-from .._validation import as_real_array, as_real_scalar
+from .._validation import as_choice, as_real_array, as_real_scalar, as_size
 from ..kernels import Delayed
+from ..loss import laplace_pair
+from ..plateau import escape_time, plateau_problem, reduced_escape_estimates
+from ._common import discard_on_error, frame_values
 from ._style import COLORS, CYCLE, LINESTYLES, fast_mode, new_figure
 
 __all__ = ["mechanism_diagram", "plateau_flow", "plateau_artists", "draw_plateau", "plateau_figure", "plateau_scrubber",
@@ -36,10 +39,11 @@ PLATEAU_LIMITS = {"time": (1e-3, 1e7), "loss": (0.5, 1.08), "rates": (0.04, 8.0)
 # ----------------------------------------------------------------------------- the diagram
 def _captured_energy(lag: float, rates: np.ndarray) -> np.ndarray:
     r""":math:`\mathcal E(\lambda)=\lambda L_g(\lambda)^2` for the bump at ``lag``."""
-    L, _ = tr.laplace_pair(Delayed(lag), rates)
+    L, _ = laplace_pair(Delayed(lag), rates)
     return rates * L**2
 
 
+@discard_on_error
 def mechanism_diagram(lag: float = 6.0, longer_lag: float = 9.0, start_rate: float = 1.0):
     r"""The plateau mechanism in three panels (a diagram: schematic where marked).
 
@@ -51,13 +55,22 @@ def mechanism_diagram(lag: float = 6.0, longer_lag: float = 9.0, start_rate: flo
     for a longer lag. (c) Schematic training curves: the plateau at :math:`E_\ell` and the escape
     after :math:`\tau\propto e^{2\lambda_0\ell}`, longer for a longer memory.
 
+    Parameters
+    ----------
+    lag : float, default 6
+        The lag ℓ of the memory, in (0, 50].
+    longer_lag : float, default 9
+        A longer lag for comparison in panel (b), in (0, 50].
+    start_rate : float, default 1
+        The starting rate λ₀ > 0 of the free unit.
+
     Returns
     -------
     matplotlib.figure.Figure
     """
-    lag = as_real_scalar("lag", lag, positive=True)
-    longer_lag = as_real_scalar("longer_lag", longer_lag, positive=True)
-    lam0 = as_real_scalar("start_rate", start_rate, positive=True)
+    lag = as_real_scalar("lag", lag, positive=True, maximum=50.0)
+    longer_lag = as_real_scalar("longer_lag", longer_lag, positive=True, maximum=50.0)
+    lam0 = as_real_scalar("start_rate", start_rate, positive=True, maximum=1e3)
     fig, (ax_k, ax_j, ax_t) = new_figure(3, 1, width=2.45, height=2.6)
 
     # (a) the unit's kernel against the memory, log scale
@@ -124,20 +137,40 @@ def mechanism_diagram(lag: float = 6.0, longer_lag: float = 9.0, start_rate: flo
 
 # ----------------------------------------------------------------------------- plateau figure
 @functools.lru_cache(maxsize=64)
+def _plateau_flow(lag: float, t_max: float, n_points: int):
+    target, init, E = plateau_problem(lag)
+    flow = tr.gradient_flow(target, init, t_max, n_points=n_points, drop=DROP_FRACTION * E, level=E)
+    return flow, E
+
+
 def plateau_flow(lag: float, t_max: float = 1e7, n_points: int = 300):
-    r"""The gradient flow of :func:`lrnn.training.plateau_problem` at ``lag``, with its exact escape time (cached).
+    r"""The gradient flow of :func:`lrnn.plateau.plateau_problem` at ``lag``, with its exact escape time (cached).
 
     The escape criterion is the chapter's: a drop of :data:`DROP_FRACTION` of the plateau level
     :math:`E_\ell` below :math:`E_\ell`. The result is shared by every caller: do not modify its arrays.
+
+    Parameters
+    ----------
+    lag : float
+        The lag ℓ > 0 of the memory (the flow takes longer as it grows: lags beyond about 15 do not
+        escape by :math:`t = 10^7`).
+    t_max : float, default 1e7
+        The end of the flow (> 0).
+    n_points : int, default 300
+        Points of the returned trajectory (2 to 10⁵).
 
     Returns
     -------
     (lrnn.training.FlowRun, float)
         The flow (``escape`` set) and :math:`E_\ell`.
     """
-    target, init, E = tr.plateau_problem(float(lag))
-    flow = tr.gradient_flow(target, init, float(t_max), n_points=int(n_points), drop=DROP_FRACTION * E, level=E)
-    return flow, E
+    lag = as_real_scalar("lag", lag, positive=True)
+    t_max = as_real_scalar("t_max", t_max, positive=True)
+    n_points = as_size("n_points", n_points, limit=100_000, why="points of one trajectory", minimum=2)
+    return _plateau_flow(lag, t_max, n_points)
+
+
+plateau_flow.cache_clear = _plateau_flow.cache_clear
 
 
 def plateau_artists(axes, lag: float, *, reference_lags=()) -> dict:
@@ -146,11 +179,25 @@ def plateau_artists(axes, lag: float, *, reference_lags=()) -> dict:
     ``"loss"``, ``"escape"`` (left panel), ``"rates"`` (a list), ``"inverse_lag"``, ``"escape_rates"``
     (right panel), and ``"tau"``, the escape time. The escape lines are drawn (hidden) even when
     there is no escape, so that a live widget can move them.
+
+    Parameters
+    ----------
+    axes : pair of matplotlib Axes
+        Where to draw (loss, rates).
+    lag : float
+        The lag ℓ > 0.
+    reference_lags : sequence of float, default ()
+        Lags whose loss curves are drawn faintly for comparison (at most 64).
+
+    Returns
+    -------
+    dict
     """
     lag = as_real_scalar("lag", lag, positive=True)
-    ax_loss, ax_rate = axes
-    for ref in reference_lags:
-        fl, E = plateau_flow(float(ref))
+    refs = frame_values("reference_lags", reference_lags, positive=True) if len(reference_lags) else []
+    ax_loss, ax_rate = _two_axes(axes)
+    for ref in refs:
+        fl, E = plateau_flow(ref)
         ax_loss.semilogx(fl.times[1:], fl.loss[1:] / E, color="0.72", lw=1)
     fl, E = plateau_flow(lag)
     tau = fl.escape
@@ -189,13 +236,40 @@ def draw_plateau(axes, lag: float, *, reference_lags=()) -> float:
 
     Left: :math:`J(t)/E_\ell` against flow time (log axis), the escape threshold and the escape
     time; faint curves for ``reference_lags``. Right: the rates :math:`\lambda_i(t)` (log axes) and
-    :math:`1/\ell`. The axis limits are :data:`PLATEAU_LIMITS` for every lag. Returns the escape time.
+    :math:`1/\ell`. The axis limits are :data:`PLATEAU_LIMITS` for every lag.
+
+    Parameters
+    ----------
+    axes : pair of matplotlib Axes
+        Where to draw (loss, rates).
+    lag : float
+        The lag ℓ > 0.
+    reference_lags : sequence of float, default ()
+        Lags whose loss curves are drawn faintly for comparison.
+
+    Returns
+    -------
+    float
+        The escape time (``inf`` if none by :math:`t = 10^7`).
     """
     return plateau_artists(axes, lag, reference_lags=reference_lags)["tau"]
 
 
+@discard_on_error
 def plateau_figure(lag: float = 7.0, *, reference_lags=(4.0, 5.0, 6.0, 8.0)):
-    """The static figure: :func:`draw_plateau` on a new pair of axes. Returns the figure."""
+    """The static figure: :func:`draw_plateau` on a new pair of axes.
+
+    Parameters
+    ----------
+    lag : float, default 7
+        The lag ℓ > 0.
+    reference_lags : sequence of float, default (4, 5, 6, 8)
+        Lags drawn faintly for comparison.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     fig, axes = new_figure(2, 1, width=3.4, height=2.9)
     draw_plateau(axes, lag, reference_lags=reference_lags)
     return fig
@@ -208,6 +282,15 @@ def plateau_scrubber(lags=None):
     Wraps :func:`lrnn.plots.scrubber` and afterwards restores pyplot's interactive mode
     (rendering the animation leaves it off, and then the inline backend no longer shows
     the figures of later cells).
+
+    Parameters
+    ----------
+    lags : sequence of float, optional
+        The lags ℓ > 0 of the frames (at most 64).
+
+    Returns
+    -------
+    IPython.display.HTML
     """
     import matplotlib.pyplot as plt
 
@@ -215,7 +298,7 @@ def plateau_scrubber(lags=None):
 
     if lags is None:
         lags = (4.0, 5.0, 6.0) if fast_mode() else (4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0)
-    lags = [float(v) for v in as_real_array("lags", lags, ndim=1)]
+    lags = frame_values("lags", lags, positive=True)
     was_interactive = plt.isinteractive()
     html = scrubber(lambda axes, lag: draw_plateau(axes, lag), lags, ncols=2, width=3.4, height=2.9,
                     alt="Two panels per frame, one frame per memory lag from "
@@ -229,6 +312,32 @@ def plateau_scrubber(lags=None):
 
 
 # ----------------------------------------------------------------------------- escape times
+def _two_axes(axes):
+    axes = list(np.ravel(axes))
+    if len(axes) != 2:
+        raise ValueError(f"axes must provide two Axes, got {len(axes)}")
+    return axes
+
+
+def _as_taus(taus, lags: np.ndarray) -> dict:
+    """``{label: escape times}`` as float arrays of the shape of ``lags`` (``inf`` or NaN: no escape)."""
+    if not isinstance(taus, dict) or not taus:
+        raise TypeError("taus must be a non-empty dict {label: escape times}")
+    out = {}
+    for label, tau in taus.items():
+        name = f"taus[{label!r}]"
+        raw = None if isinstance(tau, (str, bytes)) or tau is None else np.asarray(tau)
+        if raw is None or raw.dtype.kind not in "iuf":
+            as_real_array(name, tau, ndim=1)          # raises, naming the entry
+        tau = raw.astype(float)
+        if tau.ndim != 1:
+            raise ValueError(f"{name} must be 1-D, got shape {tau.shape}")
+        if tau.shape != lags.shape:
+            raise ValueError(f"taus[{label!r}] must have the shape of lags {lags.shape}, got {tau.shape}")
+        out[label] = tau
+    return out
+
+
 def _fit_series(ax, lags, taus: dict):
     slopes = {}
     for i, (label, tau) in enumerate(taus.items()):
@@ -247,6 +356,7 @@ def _fit_series(ax, lags, taus: dict):
     return slopes
 
 
+@discard_on_error
 def escape_figure(lags, taus: dict, *, ax=None):
     r"""Escape time against lag on a semi-log plot, with a least-squares line :math:`\log\tau=c_0+c_1\ell` per series.
 
@@ -265,9 +375,8 @@ def escape_figure(lags, taus: dict, *, ax=None):
     (Figure, dict)
         The figure and ``{label: fitted slope c₁}``.
     """
-    lags = as_real_array("lags", lags, ndim=1)
-    if not isinstance(taus, dict) or not taus:
-        raise TypeError("taus must be a non-empty dict {label: escape times}")
+    lags = as_real_array("lags", lags, ndim=1, nonempty=True)
+    taus = _as_taus(taus, lags)
     if ax is None:
         fig, ax = new_figure(1, 1, width=5.2, height=3.6)
     else:
@@ -279,11 +388,23 @@ def escape_figure(lags, taus: dict, *, ax=None):
     return fig, slopes
 
 
+@discard_on_error
 def escape_rates_figure(lags, taus: dict, *, limit: float, limit_label: str = r"$2\lambda_0$"):
     r"""Two panels: escape time against lag (semi-log, fitted lines) and its local slopes against lag.
 
     The local slope between consecutive lags is :math:`(\log\tau_{k+1}-\log\tau_k)/(\ell_{k+1}-\ell_k)`,
     drawn at the midpoint; the dotted line is the predicted limit ``limit``.
+
+    Parameters
+    ----------
+    lags : array_like, shape (n,)
+        The lags :math:`\ell` (at least two, increasing).
+    taus : dict
+        ``{label: escape times}`` (one array of shape (n,) per series; ``inf`` for no escape).
+    limit : float
+        The predicted limit of the local slope (> 0).
+    limit_label : str, default "$2\lambda_0$"
+        How the limit is named on the figure.
 
     Returns
     -------
@@ -291,9 +412,12 @@ def escape_rates_figure(lags, taus: dict, *, limit: float, limit_label: str = r"
         The figure, ``{label: fitted slope}`` and ``{label: local slopes}``.
     """
     lags = as_real_array("lags", lags, ndim=1)
+    if lags.size < 2 or np.any(np.diff(lags) <= 0):
+        raise ValueError(f"lags must be at least two increasing lags, got {lags}")
     limit = as_real_scalar("limit", limit, positive=True)
-    if not isinstance(taus, dict) or not taus:
-        raise TypeError("taus must be a non-empty dict {label: escape times}")
+    if not isinstance(limit_label, str):
+        raise TypeError(f"limit_label must be a string, got {type(limit_label).__name__}")
+    taus = _as_taus(taus, lags)
     fig, (ax_tau, ax_slope) = new_figure(2, 1, width=3.4, height=3.0)
     slopes = _fit_series(ax_tau, lags, taus)
     ax_tau.set_xlabel(r"lag $\ell$ of the memory")
@@ -316,20 +440,40 @@ def escape_rates_figure(lags, taus: dict, *, limit: float, limit_label: str = r"
 
 
 @functools.lru_cache(maxsize=128)
+def _reduced_estimates(start_rate: float, lags: tuple) -> tuple[np.ndarray, np.ndarray]:
+    slow, low = [], []
+    for lag in lags:
+        g = Delayed(lag)
+        est = reduced_escape_estimates(g, start_rate, DROP_FRACTION * 0.5 * g.norm(2) ** 2)
+        slow.append(est["slaved"])
+        low.append(est["lower"])
+    return np.array(slow), np.array(low)
+
+
 def reduced_estimates(start_rate: float, lags: tuple) -> tuple[np.ndarray, np.ndarray]:
     r"""Slow-manifold escape times :math:`\tau_s` and the rigorous lower bounds of the reduced model (cached).
 
     The reduced model: unit 1 frozen on :math:`e^{-t}`, the free unit started at
     :math:`(a,\lambda)=(0,\lambda_0)` against the bump at each lag, escape drop
-    :data:`DROP_FRACTION` of :math:`E_\ell` (:func:`lrnn.training.reduced_escape_estimates`).
+    :data:`DROP_FRACTION` of :math:`E_\ell` (:func:`lrnn.plateau.reduced_escape_estimates`).
+
+    Parameters
+    ----------
+    start_rate : float
+        The starting rate λ₀ > 0 of the free unit.
+    lags : sequence of float
+        The lags ℓ > 0 (at most 64).
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        The estimates :math:`\tau_s` and the lower bounds, one per lag.
     """
-    slow, low = [], []
-    for lag in lags:
-        g = Delayed(float(lag))
-        est = tr.reduced_escape_estimates(g, float(start_rate), DROP_FRACTION * 0.5 * g.norm(2) ** 2)
-        slow.append(est["slaved"])
-        low.append(est["lower"])
-    return np.array(slow), np.array(low)
+    start_rate = as_real_scalar("start_rate", start_rate, positive=True)
+    return _reduced_estimates(start_rate, tuple(frame_values("lags", lags, positive=True)))
+
+
+reduced_estimates.cache_clear = _reduced_estimates.cache_clear
 
 
 def draw_reduced_estimates(ax, start_rate: float, lags=tuple(np.arange(4.0, 15.0))) -> dict:
@@ -337,11 +481,27 @@ def draw_reduced_estimates(ax, start_rate: float, lags=tuple(np.arange(4.0, 15.0
 
     Draws the slow-manifold estimate :math:`\tau_s` and the rigorous lower bound on a semi-log
     axis, and a line of the predicted asymptotic slope :math:`2\lambda_0` through the last estimate.
-    Returns the artists (``"slow"``, ``"lower"``, ``"limit"``, ``"title"``) so that a live widget can
-    update them; the axis limits are fixed for :math:`\lambda_0\in[0.5,1.5]`.
+    The axis limits are fixed for :math:`\lambda_0\in[0.5,1.5]`.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    start_rate : float
+        The starting rate λ₀ > 0 of the free unit.
+    lags : sequence of float, default 4, 5, …, 14
+        The lags ℓ > 0 (at least two, increasing; at most 64).
+
+    Returns
+    -------
+    dict
+        The artists (``"slow"``, ``"lower"``, ``"limit"``, ``"title"``), so that a live widget can
+        update them.
     """
     start_rate = as_real_scalar("start_rate", start_rate, positive=True)
-    lags = np.asarray(lags, dtype=float)
+    lags = np.array(frame_values("lags", lags, positive=True))
+    if lags.size < 2 or np.any(np.diff(lags) <= 0):
+        raise ValueError(f"lags must be at least two increasing lags, got {lags}")
     slow, low = reduced_estimates(start_rate, tuple(lags.tolist()))
     (l_slow,) = ax.semilogy(lags, slow, "o-", color=COLORS["blue"], lw=1.6, ms=4,
                             label=r"slow-manifold estimate $\tau_s$")
@@ -362,11 +522,11 @@ def draw_reduced_estimates(ax, start_rate: float, lags=tuple(np.arange(4.0, 15.0
 # ----------------------------------------------------------------------------- optimisers
 @functools.lru_cache(maxsize=256)
 def _optimizer_run(lr: float, optimizer: str, width: int, lag: float, steps: int, momentum: float):
-    target, init, E = tr.plateau_problem(lag, width=width)
+    target, init, E = plateau_problem(lag, width=width)
     run = tr.train(target, init, steps, lr, optimizer, momentum=momentum)
     ok = np.isfinite(run.loss)
     k = np.arange(run.loss.size)
-    tau = tr.escape_time(run.loss[ok], k[ok], drop=DROP_FRACTION * E, level=E)
+    tau = escape_time(run.loss[ok], k[ok], drop=DROP_FRACTION * E, level=E)
     return run, tau, E
 
 
@@ -377,12 +537,33 @@ def optimizer_run(lr: float, optimizer: str = "gd", width: int = 2, lag: float =
     Runs are cached by their settings (however the arguments are passed), so a figure, the live
     widget and a later cell share them; do not modify the returned arrays.
 
+    Parameters
+    ----------
+    lr : float
+        The learning rate η > 0.
+    optimizer : {"gd", "momentum", "adam"}, default "gd"
+        The optimiser.
+    width : int, default 2
+        The width m of the model (2 to 64).
+    lag : float, default 7
+        The lag ℓ > 0 of the memory.
+    steps : int, default 4000
+        Training steps (at most 10⁶).
+    momentum : float, default 0.9
+        The heavy-ball coefficient μ ∈ [0, 1) (used by ``"momentum"`` only).
+
     Returns
     -------
     (lrnn.training.TrainingRun, float, float)
         The run, the escape step (``inf`` if none within ``steps``) and :math:`E_\ell`.
     """
-    return _optimizer_run(float(lr), str(optimizer), int(width), float(lag), int(steps), float(momentum))
+    lr = as_real_scalar("lr", lr, positive=True)
+    optimizer = as_choice("optimizer", optimizer, ("gd", "momentum", "adam"))
+    width = as_size("width", width, limit=64, why="the plateau problem's widths", minimum=2)
+    lag = as_real_scalar("lag", lag, positive=True)
+    steps = as_size("steps", steps, limit=10**6, why="training steps of one cached run")
+    momentum = as_real_scalar("momentum", momentum, minimum=0.0, below=1.0)
+    return _optimizer_run(lr, optimizer, width, lag, steps, momentum)
 
 
 optimizer_run.cache_clear = _optimizer_run.cache_clear
@@ -398,11 +579,32 @@ def _optimizer_label(lr: float, optimizer: str, momentum: float) -> str:
 def draw_optimizer_runs(ax, settings, *, width: int = 2, lag: float = 7.0, steps: int = 4000) -> list[float]:
     r"""Loss against step for several optimiser settings on the plateau problem; returns the escape steps.
 
-    ``settings`` is a sequence of ``(lr, optimizer)`` or ``(lr, optimizer, momentum)``. Each run is
-    drawn as :math:`J_k/E_\ell` on a log step axis with its escape step marked (dashed).
+    Each run is drawn as :math:`J_k/E_\ell` on a log step axis with its escape step marked (dashed).
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    settings : sequence of tuple
+        ``(lr, optimizer)`` or ``(lr, optimizer, momentum)`` per run (at most 7), see :func:`optimizer_run`.
+    width : int, default 2
+        The width m of the model.
+    lag : float, default 7
+        The lag ℓ of the memory.
+    steps : int, default 4000
+        Training steps.
+
+    Returns
+    -------
+    list of float
+        The escape step of each setting (``inf`` where there is none).
     """
+    if isinstance(settings, (str, bytes)) or not hasattr(settings, "__len__") or not 1 <= len(settings) <= 7:
+        raise ValueError("settings must be 1 to 7 tuples (lr, optimizer) or (lr, optimizer, momentum)")
     taus = []
     for i, setting in enumerate(settings):
+        if not isinstance(setting, (tuple, list)) or len(setting) not in (2, 3):
+            raise ValueError(f"settings[{i}] must be (lr, optimizer) or (lr, optimizer, momentum), got {setting!r}")
         lr, optimizer, *rest = setting
         mu = rest[0] if rest else 0.9
         run, tau, E = optimizer_run(lr, optimizer, width, lag, steps, mu)
@@ -425,13 +627,46 @@ def draw_optimizer_runs(ax, settings, *, width: int = 2, lag: float = 7.0, steps
 
 def draw_optimizer_run(ax, lr: float = 0.05, optimizer: str = "gd", width: int = 2, *, lag: float = 7.0,
                        steps: int = 4000) -> float:
-    """One setting of :func:`draw_optimizer_runs` (kept for earlier callers); returns the escape step."""
+    """One setting of :func:`draw_optimizer_runs` (kept for earlier callers).
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    lr : float, default 0.05
+        The learning rate η > 0.
+    optimizer : {"gd", "momentum", "adam"}, default "gd"
+        The optimiser.
+    width : int, default 2
+        The width m of the model.
+    lag : float, default 7
+        The lag ℓ of the memory.
+    steps : int, default 4000
+        Training steps.
+
+    Returns
+    -------
+    float
+        The escape step (``inf`` if none).
+    """
     return draw_optimizer_runs(ax, [(lr, optimizer)], width=width, lag=lag, steps=steps)[0]
 
 
+@discard_on_error
 def optimizer_figure(settings=((0.05, "gd"), (0.005, "momentum", 0.9), (0.01, "adam")), *, width: int = 2,
                      lag: float = 7.0, steps: int = 4000):
     """The static figure of :func:`draw_optimizer_runs`.
+
+    Parameters
+    ----------
+    settings : sequence of tuple, default GD (η = 0.05), heavy ball (η = 0.005, μ = 0.9), Adam (η = 0.01)
+        ``(lr, optimizer)`` or ``(lr, optimizer, momentum)`` per run.
+    width : int, default 2
+        The width m of the model.
+    lag : float, default 7
+        The lag ℓ of the memory.
+    steps : int, default 4000
+        Training steps.
 
     Returns
     -------
@@ -444,6 +679,7 @@ def optimizer_figure(settings=((0.05, "gd"), (0.005, "momentum", 0.9), (0.01, "a
 
 
 # ----------------------------------------------------------------------------- sampled data
+@discard_on_error
 def sampled_figure(runs: dict):
     r"""Sampled-data training: the empirical loss (solid) and the exact loss :math:`J` of the same iterates (dashed).
 

@@ -119,7 +119,13 @@ class FigureImage:
         self.set_dynamic(dynamic)
 
     def set_dynamic(self, artists: Iterable) -> None:
-        """Redraw only ``artists`` from now on (blitting); an empty list means full redraws."""
+        """Redraw only ``artists`` from now on (blitting); an empty list means full redraws.
+
+        Parameters
+        ----------
+        artists : iterable of matplotlib artists
+            The artists that change between renderings.
+        """
         for artist in self.dynamic:
             for a in _descendants(artist):
                 a.set_animated(False)
@@ -197,7 +203,13 @@ class FastFigure(FigureImage):
         super().__init__(figure, dpi=None, alpha=True)
 
     def freeze(self, dynamic) -> None:
-        """Render the static part once (layout fixed from now on); ``dynamic`` artists are redrawn by :meth:`png`."""
+        """Render the static part once (layout fixed from now on); ``dynamic`` artists are redrawn by :meth:`png`.
+
+        Parameters
+        ----------
+        dynamic : iterable of matplotlib artists
+            The artists that will change.
+        """
         self.set_dynamic(dynamic)
         self.draw()
 

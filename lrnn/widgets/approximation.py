@@ -84,7 +84,9 @@ def muntz_explorer(kappa: float = 0.37, *, gamma: float | None = None):
     Parameters
     ----------
     kappa : float, default 0.37
-        Initial target rate, in [0.1, 4]. (``gamma`` is its keyword in earlier versions.)
+        Initial target rate, in [0.1, 4].
+    gamma : float, optional
+        The keyword of earlier versions for κ (same meaning; overrides ``kappa``).
 
     Returns
     -------

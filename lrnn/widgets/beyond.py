@@ -128,11 +128,29 @@ def reparam_widget(target, init, steps: int = 2000):
     :math:`\\lambda_i` against the step, with a cross where a run left the stable region. Every
     (parameterisation, learning rate, optimiser) of the controls is trained when the widget is created, in two
     batched runs (:func:`lrnn.reparam.train_reparameterised_many`), so moving a control only redraws.
+
+    Parameters
+    ----------
+    target : Kernel
+        The target kernel of the training.
+    init : LinearRNN
+        The diagonal model every run starts from.
+    steps : int, default 2000
+        Steps of every run (at most 20 000: 2 × 8 × 4 runs are trained when the widget is created).
+
+    Returns
+    -------
+    ipywidgets.VBox
+        The controls (map f, η, optimiser) above the image; ``redraw()`` as in :func:`_live`.
     """
     import ipywidgets as widgets
 
+    from .._validation import as_size
     from ..reparam import NAMES, train_reparameterised_many
+    from ..rnn import diagonal_parameters
 
+    steps = as_size("steps", steps, limit=20_000, why="64 runs are trained when the widget is created")
+    diagonal_parameters(init, "init")
     slider = widgets.FloatLogSlider(value=10**-1.5, base=10, min=-3, max=0.5, step=0.5, continuous_update=False,
                                     description="η")
     lrs = [float(x) for x in 10.0 ** np.arange(slider.min, slider.max + 1e-9, slider.step)]
@@ -210,6 +228,18 @@ def ssm_widget(target, m: int = 16):
 
     One fixed-rate fit per (scheme, modes) (:func:`lrnn.plots.beyond.ssm_fit`, extended precision), cached;
     at most :data:`SSM_MAX_MODES` modes.
+
+    Parameters
+    ----------
+    target : Kernel
+        The kernel the initialisations' rates are fitted to.
+    m : int, default 16
+        The initial number of modes, 2 ≤ m ≤ :data:`SSM_MAX_MODES` (larger values are clipped).
+
+    Returns
+    -------
+    ipywidgets.VBox
+        The controls (scheme, modes) above the image; ``redraw()`` as in :func:`_live`.
     """
     import ipywidgets as widgets
 
@@ -226,7 +256,10 @@ def ssm_widget(target, m: int = 16):
             cache[key] = (np.exp(mu), rates.size, model, err)
         return cache[key]
 
-    m = min(int(m), SSM_MAX_MODES)
+    from .._validation import as_size
+
+    K.require_kernel(target, "target")
+    m = min(as_size("m", m, limit=2**20, why="a number of modes", minimum=2), SSM_MAX_MODES)
     fig, axes = new_figure(2, 1, width=3.4, height=3.2)
     bp.draw_ssm_init(axes, "s4d-lin-layer", m, target)
     ax_d, ax_f = axes

@@ -27,10 +27,24 @@ def plateau_widget(lags=tuple(np.arange(4.0, 13.0))):
     The flows (default lags 4, 5, …, 12) come from :func:`lrnn.plots.training.plateau_flow`, which
     caches them: the lags already drawn by the chapter's figure and scrubber cost nothing, the others
     are integrated once, on their first visit (about 0.1 s); moving the slider then only swaps the curves.
+
+    Parameters
+    ----------
+    lags : sequence of float, default 4, 5, …, 12
+        The slider's lags ℓ > 0 (at most 64).
+
+    Returns
+    -------
+    ipywidgets.VBox
+        The slider above the image; ``update(lag)`` returns the PNG of a lag, ``redraw()`` the CPU
+        seconds of one update.
     """
     import ipywidgets as widgets
 
-    lags = [float(v) for v in lags]
+    from ..plots._common import frame_values
+
+    lags = frame_values("lags", lags, positive=True)
+
     fast = FastFigure(2, 1, width=3.4, height=2.9)
     ax_loss, ax_rate = fast.axes
     start = 7.0 if 7.0 in lags else lags[len(lags) // 2]
@@ -69,8 +83,23 @@ def optimizer_widget(steps: int = 4000):
     r"""Learning rate, optimiser (GD, heavy ball, Adam), momentum, width and lag → loss against step.
 
     Each setting runs :func:`lrnn.train` once (``steps`` steps; cached, so revisiting is free).
+
+    Parameters
+    ----------
+    steps : int, default 4000
+        Steps of every run (at most 10⁵: one run is computed on each new setting).
+
+    Returns
+    -------
+    ipywidgets.VBox
+        The controls above the image; ``update(lr=..., optimizer=..., momentum=..., width=..., lag=...)``
+        returns the PNG of a setting, ``redraw()`` the CPU seconds of one update.
     """
     import ipywidgets as widgets
+
+    from .._validation import as_size
+
+    steps = as_size("steps", steps, limit=100_000, why="one run per new setting of a live widget")
 
     fast = FastFigure(1, 1, width=6.0, height=3.2)
     ax = fast.axes
@@ -128,8 +157,25 @@ def escape_widget(lags=tuple(np.arange(4.0, 15.0))):
     Shows the slow-manifold estimate :math:`\tau_s` (within 2 % of the integrated flow once the
     plateau lasts more than about 100 time units; tested in ``tests/test_training.py``), the rigorous
     lower bound, and a line of the predicted asymptotic slope :math:`2\lambda_0`.
+
+    Parameters
+    ----------
+    lags : sequence of float, default 4, 5, …, 14
+        The lags ℓ > 0 of the curves (2 to 64, increasing).
+
+    Returns
+    -------
+    ipywidgets.VBox
+        The slider above the image; ``update(w0)`` returns the PNG for a starting rate, ``redraw()`` the
+        CPU seconds of one update.
     """
     import ipywidgets as widgets
+
+    from ..plots._common import frame_values
+
+    lags = frame_values("lags", lags, positive=True)
+    if len(lags) < 2 or any(b <= a for a, b in zip(lags[:-1], lags[1:])):
+        raise ValueError(f"lags must be at least two increasing lags, got {lags}")
 
     lags = np.asarray(lags, dtype=float)
     fast = FastFigure(1, 1, width=6.0, height=3.4)

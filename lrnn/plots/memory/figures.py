@@ -21,11 +21,12 @@ def draw_norm_attainment(axes, kernel=None, widths=(1.0, 0.3, 0.1, 0.03, 0.01), 
     Parameters
     ----------
     axes : pair of matplotlib Axes
+        Where to draw (inputs, outputs).
     kernel : Kernel, optional
         Default ``Airy(lag=5)``.
     widths : sequence of float
         Mollifier widths, see :func:`norm_attainment`.
-    t, dt
+    t, dt : float
         Output time and sampling step.
     show : int, default 2
         How many of the inputs (the first ``show`` widths) to draw on the left.
@@ -68,6 +69,17 @@ def draw_norm_attainment(axes, kernel=None, widths=(1.0, 0.3, 0.1, 0.03, 0.01), 
 def norm_attainment_figure(kernel=None, widths=(1.0, 0.3, 0.1, 0.03, 0.01), t: float = 20.0, dt: float = 0.005):
     """Figure of :func:`draw_norm_attainment`.
 
+    Parameters
+    ----------
+    kernel : Kernel, optional
+        Default ``Airy(lag=5)``.
+    widths : sequence of float, default (1, 0.3, 0.1, 0.03, 0.01)
+        Mollifier widths ς ≥ 0, see :func:`lrnn.views.norm_attainment`.
+    t : float, default 20
+        Output time.
+    dt : float, default 0.005
+        Sampling step.
+
     Returns
     -------
     matplotlib.figure.Figure
@@ -84,8 +96,15 @@ def norm_attainment_figure(kernel=None, widths=(1.0, 0.3, 0.1, 0.03, 0.01), t: f
 def three_views_figure(model: LinearRNN | None = None, x=None, dt: float = 0.1):
     r"""The three views of :func:`three_views` overlaid (left) and their differences (right, log scale).
 
-    Default: ``modal_rnn([0.5, 2.0], [1.0, -0.5], pair=(0.2, 1.0))`` on 200 samples
-    of a smooth random input.
+    Parameters
+    ----------
+    model : LinearRNN, optional
+        Scalar input, W diagonalisable; default
+        ``modal_rnn([0.5, 2.0], [1.0, -0.5], pair=(0.2, 1.0))``.
+    x : array_like, shape (T,), optional
+        Input samples; default 200 samples of a smooth random input (seed 1).
+    dt : float, default 0.1
+        Cell width.
 
     Returns
     -------

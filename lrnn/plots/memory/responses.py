@@ -148,6 +148,7 @@ def draw_kernel_response(axes, family: str = "exponential", memory: float = 5.0,
     Parameters
     ----------
     axes : pair of matplotlib Axes
+        Where to draw (kernel, output).
     family, memory, signal, t_max, dt, seed, normalise
         See :meth:`KernelResponseView.update`.
 
@@ -163,6 +164,11 @@ def draw_kernel_response(axes, family: str = "exponential", memory: float = 5.0,
 def kernel_response(family: str = "exponential", memory: float = 5.0, signal: str = "smooth random",
                     t_max: float = 40.0, dt: float = 0.05, seed: int = 0, normalise: bool = True):
     """Figure of :func:`draw_kernel_response`: the kernel and its output side by side.
+
+    Parameters
+    ----------
+    family, memory, signal, t_max, dt, seed, normalise
+        See :meth:`KernelResponseView.update`.
 
     Returns
     -------
@@ -244,10 +250,14 @@ class RNNResponseView:
         ----------
         model : LinearRNN
             Scalar input.
-        signal : str
-            One of :data:`SIGNALS`.
-        t_max, dt, seed
-            Length, step and seed of the experiment.
+        signal : str, default "step"
+            One of :data:`lrnn.views.SIGNALS`.
+        t_max : float, default 20
+            Length of the experiment.
+        dt : float, default 0.05
+            Sampling step.
+        seed : int, default 0
+            Seed of the random inputs.
 
         Returns
         -------
@@ -304,12 +314,11 @@ def draw_rnn_response(axes, model: LinearRNN, signal: str = "step", t_max: float
     Parameters
     ----------
     axes : three matplotlib Axes
+        Where to draw (eigenvalues, kernel, output).
     model : LinearRNN
         Scalar input.
-    signal : str
-        One of :data:`SIGNALS`.
-    t_max, dt, seed
-        Length, step and seed of the experiment.
+    signal, t_max, dt, seed
+        See :meth:`RNNResponseView.update`.
 
     Returns
     -------
@@ -324,6 +333,13 @@ def draw_rnn_response(axes, model: LinearRNN, signal: str = "step", t_max: float
 def rnn_response(model: LinearRNN | None = None, signal: str = "step", t_max: float = 20.0, dt: float = 0.05,
                  seed: int = 0):
     """Figure of :func:`draw_rnn_response` (default: a complex pair −0.3 ± 1.5i and a unit at −1).
+
+    Parameters
+    ----------
+    model : LinearRNN, optional
+        Scalar input; default ``modal_rnn([1.0], [1.0], pair=(0.3, 1.5))``.
+    signal, t_max, dt, seed
+        See :meth:`RNNResponseView.update`.
 
     Returns
     -------
