@@ -19,7 +19,10 @@ MODULES = [
     "lrnn.plots.approximation.data", "lrnn.plots.approximation.width", "lrnn.plots.approximation.muntz",
     "lrnn.plots.approximation.figures", "lrnn.plots.approximation.diagrams",
     "lrnn.plots.rates.data", "lrnn.plots.rates.figures", "lrnn.plots.rates.diagrams", "lrnn.plots.rates.scrubbers",
-    "lrnn.plots.training", "lrnn.plots.beyond",
+    "lrnn.plots.training.diagrams", "lrnn.plots.training.plateau", "lrnn.plots.training.escape",
+    "lrnn.plots.training.optimisers",
+    "lrnn.plots.beyond.memory", "lrnn.plots.beyond.perturbation", "lrnn.plots.beyond.reparam",
+    "lrnn.plots.beyond.ssm", "lrnn.plots.beyond.diagrams",
     "lrnn.widgets._base", "lrnn.widgets.memory", "lrnn.widgets.approximation", "lrnn.widgets.rates",
     "lrnn.widgets.training", "lrnn.widgets.beyond",
 ]
