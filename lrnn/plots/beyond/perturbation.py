@@ -200,7 +200,7 @@ def perturbation_scrubber(data: dict, deltas):
     """
     import matplotlib.pyplot as plt
 
-    from ._scrubber import scrubber
+    from .._scrubber import scrubber
 
     deltas = _as_deltas(deltas, positive=True)
     if not isinstance(data, dict) or not 1 <= len(data) <= 3:

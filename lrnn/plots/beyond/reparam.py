@@ -285,7 +285,7 @@ def reparam_scrubber(target, init, lrs=None, steps: int = 2000, *, data: dict | 
     """
     import matplotlib.pyplot as plt
 
-    from ._scrubber import scrubber
+    from .._scrubber import scrubber
 
     if lrs is None:
         lrs = SCRUBBER_LEARNING_RATES[::2] if fast_mode() else SCRUBBER_LEARNING_RATES

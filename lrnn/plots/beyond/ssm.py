@@ -33,8 +33,8 @@ def ssm_fit(target, rates):
     (LinearRNN, float)
         The fit and its relative :math:`L^2` error.
     """
-    from ..rates import exact_fit
-    from ..rnn import LinearRNN
+    from ...rates import exact_fit
+    from ...rnn import LinearRNN
 
     rates = as_real_array("rates", rates, ndim=1, nonempty=True)
     weights, err = exact_fit(target, rates)

@@ -182,7 +182,7 @@ def plateau_scrubber(lags=None):
     """
     import matplotlib.pyplot as plt
 
-    from ._scrubber import scrubber
+    from .._scrubber import scrubber
 
     if lags is None:
         lags = (4.0, 5.0, 6.0) if fast_mode() else (4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0)
