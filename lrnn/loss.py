@@ -41,7 +41,7 @@ from numpy.typing import ArrayLike
 from scipy import special
 
 from ._quadrature import integrate_half_line
-from ._validation import as_rates_weights, as_real_array
+from ._validation import as_laplace_points, as_rates_weights
 from .kernels import DampedOscillation, Delayed, ExponentialSum, Kernel, Scaled, Sum, require_kernel
 
 __all__ = ["laplace_pair", "white_noise_loss", "loss_and_gradient", "WhiteNoiseLoss"]
@@ -162,10 +162,12 @@ def laplace_pair(target: Kernel, s: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         :math:`L_\rho(s)` and :math:`L_{t\rho}(s)`, both of the shape of ``s``.
     """
     target = require_kernel(target)
-    s = as_real_array("s", s)
-    if np.any(s <= 0):
-        raise ValueError(f"s must be positive (Laplace variable s > 0), got minimum {s.min()}")
-    return _compile_pair(target)(s)
+    s = as_laplace_points("s", s)
+    with np.errstate(over="ignore", invalid="ignore", under="ignore", divide="ignore"):
+        L, M = _compile_pair(target)(s)
+    if not (np.all(np.isfinite(L)) and np.all(np.isfinite(M))):
+        raise ValueError("s: the Laplace transforms of this target overflow float64 at some of these points")
+    return L, M
 
 
 # ----------------------------------------------------------------------------- the loss
@@ -200,7 +202,10 @@ class WhiteNoiseLoss:
 
     def __init__(self, target: Kernel):
         self.target = require_kernel(target)
-        self.norm2 = float(self.target.norm(2)) ** 2
+        with np.errstate(over="ignore"):
+            self.norm2 = float(self.target.norm(2)) ** 2
+        if not np.isfinite(self.norm2):
+            raise ValueError("target is too large: its squared L2 norm (the loss of the zero model) overflows float64")
         self._pair = _compile_pair(self.target)
 
     def __repr__(self) -> str:
@@ -303,7 +308,11 @@ def white_noise_loss(target: Kernel, rates: ArrayLike, weights: ArrayLike) -> fl
     """
     target = require_kernel(target)
     w, a = as_rates_weights(rates, weights, what="stable units e^(-rate t)")
-    return float(WhiteNoiseLoss(target).value(w, a))
+    objective = WhiteNoiseLoss(target)
+    with np.errstate(over="ignore", invalid="ignore", under="ignore", divide="ignore"):
+        J = float(objective.value(w, a))
+    _require_finite(J)
+    return J
 
 
 def loss_and_gradient(target: Kernel, rates: ArrayLike, weights: ArrayLike) -> tuple[float, np.ndarray, np.ndarray]:
@@ -330,5 +339,15 @@ def loss_and_gradient(target: Kernel, rates: ArrayLike, weights: ArrayLike) -> t
     """
     target = require_kernel(target)
     w, a = as_rates_weights(rates, weights, what="stable units e^(-rate t)")
-    J, gw, ga = WhiteNoiseLoss(target).value_and_gradient(w, a)
+    objective = WhiteNoiseLoss(target)
+    with np.errstate(over="ignore", invalid="ignore", under="ignore", divide="ignore"):
+        J, gw, ga = objective.value_and_gradient(w, a)
+    _require_finite(J, gw, ga)
     return float(J), gw, ga
+
+
+def _require_finite(*values) -> None:
+    """A clear error when the closed form overflows float64 (extreme rates or weights, or an extreme target)."""
+    if not all(np.all(np.isfinite(v)) for v in values):
+        raise ValueError("rates and weights (or the target) are too extreme: the white-noise loss or its gradient "
+                         "overflows float64 (e.g. a_i^2/(4 lambda_i) > 1.8e308)")

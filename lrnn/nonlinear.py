@@ -24,16 +24,32 @@ the book (:meth:`TanhRNN.linearisation`).
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import as_real_array, as_real_scalar, as_times
-from .kernels import require_kernel
+from numpy.typing import ArrayLike
+
+from . import _limits
+from ._validation import as_integer, as_real_array, as_real_scalar, as_size, as_times, check_table
+from .kernels import Kernel, require_kernel
 from .rnn import LinearRNN
 
 __all__ = ["TanhRNN", "TanhTrainingRun", "train_tanh_rnn"]
+
+#: Right-hand-side evaluations one ODE solve of :class:`TanhRNN` may spend (a few seconds): beyond, the solve
+#: is refused with an error naming ``t`` (a very long time or a very stiff ``W``).
+MAX_ODE_EVALUATIONS = 200_000
+
+#: The most Python-level steps of :func:`train_tanh_rnn` (Adam steps × sequence cells: one NumPy step each way).
+MAX_TIME_STEPS = 2 * 10**7
+
+#: The most multiply-adds of one :func:`train_tanh_rnn` call (steps × cells × batch × hidden_size²).
+MAX_WORK = 10**11
+
+
+class _Budget(Exception):
+    """Raised inside the ODE right-hand side when the evaluation budget is spent."""
 
 
 class TanhRNN:
@@ -49,11 +65,13 @@ class TanhRNN:
         Read-out weights.
     """
 
-    def __init__(self, W, U, c):
+    def __init__(self, W: ArrayLike, U: ArrayLike, c: ArrayLike):
         W = as_real_array("W", W, ndim=2)
         m = W.shape[0]
         if W.shape != (m, m) or m < 1:
             raise ValueError(f"W must be a non-empty square matrix, got shape {W.shape}")
+        if m > _limits.MAX_HIDDEN:
+            raise ValueError(f"W must have at most {_limits.MAX_HIDDEN} rows (the largest dense model), got {m}")
         U = as_real_array("U", U, ndim=1)
         c = as_real_array("c", c, ndim=1)
         if U.shape != (m,):
@@ -71,27 +89,42 @@ class TanhRNN:
         return f"TanhRNN(hidden_size={self.hidden_size})"
 
     def linearisation(self) -> LinearRNN:
-        r"""The linear RNN :math:`\dot h=Wh+Ux`, :math:`\hat y=c^\top h` (:math:`\tanh'(0)=1`); needs :math:`W` Hurwitz."""
+        r"""The linear RNN :math:`\dot h=Wh+Ux`, :math:`\hat y=c^\top h` (:math:`\tanh'(0)=1`); needs :math:`W` Hurwitz.
+
+        Its kernel :math:`c^\top e^{Wt}U` is the limit of :math:`\hat y_t/x` of the step responses as the
+        amplitude :math:`x\to0`, differentiated in :math:`t`.
+        """
         return LinearRNN(self.W, self.U, self.c)
 
     def _states(self, t: np.ndarray, x: np.ndarray) -> np.ndarray:
-        """Hidden states, shape (len(x), len(t), m), for step inputs of amplitudes x."""
+        """Hidden states, shape (len(x), len(t), m), for step inputs of amplitudes x (validated)."""
         from scipy.integrate import solve_ivp
 
         m, A = self.hidden_size, x.size
+        check_table("amplitudes", A * m, np.unique(t).size, why="table of hidden states (amplitudes × units × times)")
         W, Ux = self.W, np.outer(x, self.U)                     # (A, m)
+        count = [0]
 
         def rhs(_s, hflat):
+            count[0] += 1
+            if count[0] > MAX_ODE_EVALUATIONS:
+                raise _Budget
             H = hflat.reshape(A, m)
             return np.tanh(H @ W.T + Ux).ravel()
 
-        t_end = float(t.max())
+        t_end = float(t.max()) if t.size else 0.0
         if t_end == 0.0:
             return np.zeros((A, t.size, m))
-        sol = solve_ivp(rhs, (0.0, t_end), np.zeros(A * m), method="DOP853", t_eval=np.sort(np.unique(t)),
-                        rtol=1e-10, atol=1e-12)
-        if not sol.success:
-            raise RuntimeError(f"TanhRNN: the ODE solver failed ({sol.message})")
+        try:
+            with np.errstate(over="ignore", invalid="ignore"):   # W h may overflow; tanh(±inf) = ±1 is exact
+                sol = solve_ivp(rhs, (0.0, t_end), np.zeros(A * m), method="DOP853", t_eval=np.sort(np.unique(t)),
+                                rtol=1e-10, atol=1e-12)
+        except _Budget:
+            raise ValueError(f"t (up to {t_end:g}) is too long for this W: the ODE solve needs more than "
+                             f"{MAX_ODE_EVALUATIONS} right-hand-side evaluations (a stiff W, entries up to "
+                             f"{np.abs(W).max():g}, or a very long time)") from None
+        if not sol.success or not np.all(np.isfinite(sol.y)):
+            raise ValueError(f"t, W: the ODE solver failed before t = {t_end:g} ({sol.message})")
         idx = np.searchsorted(sol.t, t)
         return sol.y[:, idx].reshape(A, m, t.size).transpose(0, 2, 1)
 
@@ -111,17 +144,34 @@ class TanhRNN:
         """
         t = as_times("t", np.atleast_1d(t))
         x = as_real_array("amplitudes", np.atleast_1d(amplitudes), ndim=1)
-        return self._states(t.ravel(), x) @ self.c
+        with np.errstate(over="ignore", invalid="ignore"):
+            y = self._states(t.ravel(), x) @ self.c
+        if not np.all(np.isfinite(y)):
+            raise ValueError("c (or W, U, amplitudes) too large: the outputs c^T h overflow float64")
+        return y
 
     def step_derivative(self, t, amplitudes) -> np.ndarray:
         r""":math:`\frac{d}{dt}\hat y_t=c^\top\tanh(Wh(t)+Ux)` along the step responses (exact, no differencing).
 
-        Same arguments and shape as :meth:`step_response`.
+        Parameters
+        ----------
+        t : array_like, shape (n,)
+            Times ≥ 0.
+        amplitudes : array_like, shape (A,)
+            Step amplitudes :math:`x`.
+
+        Returns
+        -------
+        numpy.ndarray, shape (A, n)
         """
         t = as_times("t", np.atleast_1d(t))
         x = as_real_array("amplitudes", np.atleast_1d(amplitudes), ndim=1)
         H = self._states(t.ravel(), x)                           # (A, n, m)
-        return np.tanh(H @ self.W.T + (x[:, None] * self.U)[:, None, :]) @ self.c
+        with np.errstate(over="ignore", invalid="ignore"):
+            d = np.tanh(H @ self.W.T + (x[:, None] * self.U)[:, None, :]) @ self.c
+        if not np.all(np.isfinite(d)):
+            raise ValueError("c (or W, U, amplitudes) too large: the derivatives c^T tanh(Wh + Ux) overflow float64")
+        return d
 
 
 @dataclass
@@ -168,7 +218,7 @@ def _loss_and_gradient(W, U, c, X, Y, dt: float, n_eval: int):
     return loss, gW, gU, gc
 
 
-def train_tanh_rnn(target, hidden_size: int, steps: int, *, lr: float = 0.01, dt: float = 0.1,
+def train_tanh_rnn(target: Kernel, hidden_size: int, steps: int, *, lr: float = 0.01, dt: float = 0.1,
                    horizon: float = 10.0, n_eval: int = 20, batch: int = 32, seed: int = 0) -> TanhTrainingRun:
     r"""Train a :class:`TanhRNN` on sampled input/output sequences of a linear target (Adam, float64).
 
@@ -190,10 +240,26 @@ def train_tanh_rnn(target, hidden_size: int, steps: int, *, lr: float = 0.01, dt
     target : Kernel
         The linear target :math:`\rho`.
     hidden_size : int
+        The width :math:`m` (at most 4096).
     steps : int
         Adam steps (full batch, fixed data).
-    lr, dt, horizon, n_eval, batch, seed
-        As described above.
+    lr : float
+        Adam's learning rate.
+    dt : float
+        The cell width :math:`\Delta` of the inputs and of the Euler steps.
+    horizon : float
+        The memory window before the first evaluated output.
+    n_eval : int
+        Evaluated outputs per sequence.
+    batch : int
+        The number of sequences.
+    seed : int
+        Seeds the inputs (sequence :math:`j` uses ``seed * 1000 + j``) and the initialisation.
+
+    Sizes are bounded: :math:`(n+1)\cdot{\rm batch}\cdot m` float64 states in memory at most
+    :math:`2^{25}`, ``(steps + 1)`` :math:`\cdot n\le` :data:`MAX_TIME_STEPS` Python-level steps and
+    ``(steps + 1)`` :math:`\cdot n\cdot{\rm batch}\cdot m^2\le` :data:`MAX_WORK` multiply-adds.
+    A run whose loss or gradient overflows (too large ``lr`` or ``dt``) stops with a ``ValueError``.
 
     Returns
     -------
@@ -202,21 +268,32 @@ def train_tanh_rnn(target, hidden_size: int, steps: int, *, lr: float = 0.01, dt
     from .signals import respond, white_noise
 
     require_kernel(target)
-    for name, val in (("hidden_size", hidden_size), ("steps", steps), ("n_eval", n_eval), ("batch", batch),
-                      ("seed", seed)):
-        if isinstance(val, (bool, np.bool_)) or not isinstance(val, numbers.Integral):
-            raise TypeError(f"{name} must be an integer, got {type(val).__name__}")
-    if hidden_size < 1 or n_eval < 1 or batch < 1:
-        raise ValueError("hidden_size, n_eval and batch must be at least 1")
-    if steps < 0:
-        raise ValueError(f"steps must be non-negative, got {steps}")
+    hidden_size = as_size("hidden_size", hidden_size, limit=_limits.MAX_HIDDEN, why="the largest dense model")
+    steps = as_size("steps", steps, minimum=0, limit=_limits.MAX_STEPS, why="the longest training run")
+    n_eval = as_size("n_eval", n_eval, limit=_limits.MAX_STEPS, why="the longest sampled sequence")
+    batch = as_size("batch", batch, limit=_limits.MAX_BATCH, why="sequences generated at once")
+    seed = as_integer("seed", seed, minimum=0)
     lr = as_real_scalar("lr", lr, positive=True)
     dt = as_real_scalar("dt", dt, positive=True)
     horizon = as_real_scalar("horizon", horizon, positive=True)
+    cells = horizon / dt
+    if not cells + n_eval <= _limits.MAX_STEPS:
+        raise ValueError(f"horizon / dt + n_eval must be at most {_limits.MAX_STEPS} cells (the longest sampled "
+                         f"sequence), got horizon = {horizon:g}, dt = {dt:g}, n_eval = {n_eval}")
+    n = int(np.ceil(cells)) + n_eval
+    check_table("batch", (n + 1) * batch, hidden_size, why="table of hidden states (cells × batch × units)")
+    if (steps + 1) * n > MAX_TIME_STEPS:
+        raise ValueError(f"steps × (horizon / dt + n_eval) must be at most {MAX_TIME_STEPS} (Python-level steps of "
+                         f"backpropagation through time), got steps = {steps}, horizon = {horizon:g}, dt = {dt:g}")
+    if (steps + 1) * n * batch * hidden_size**2 > MAX_WORK:
+        raise ValueError(f"steps × cells × batch × hidden_size² must be at most {MAX_WORK:.0e} multiply-adds, got "
+                         f"steps = {steps}, {n} cells, batch = {batch}, hidden_size = {hidden_size}")
 
-    n = int(np.ceil(horizon / dt)) + n_eval
     X = np.stack([white_noise(n, dt, seed=seed * 1000 + j) for j in range(batch)])
-    Y = np.stack([respond(target, x, dt) for x in X])[:, -n_eval:]
+    with np.errstate(over="ignore", invalid="ignore"):
+        Y = np.stack([respond(target, x, dt) for x in X])[:, -n_eval:]
+    if not np.all(np.isfinite(Y)):
+        raise ValueError("target (or dt) too extreme: the sampled target outputs overflow float64")
     rng = np.random.default_rng(seed)
     m = hidden_size
     params = [-np.eye(m) + 0.1 * rng.standard_normal((m, m)) / np.sqrt(m),
@@ -227,7 +304,11 @@ def train_tanh_rnn(target, hidden_size: int, steps: int, *, lr: float = 0.01, dt
     vel = [np.zeros_like(p) for p in params]
     losses = np.empty(steps + 1)
     for k in range(steps + 1):
-        loss, *grads = _loss_and_gradient(*params, X, Y, dt, n_eval)
+        with np.errstate(over="ignore", invalid="ignore"):
+            loss, *grads = _loss_and_gradient(*params, X, Y, dt, n_eval)
+        if not (np.isfinite(loss) and all(np.all(np.isfinite(g)) for g in grads)):
+            raise ValueError(f"training diverged at step {k}: the loss or its gradient overflows float64 "
+                             f"(lr = {lr:g}, dt = {dt:g} or horizon = {horizon:g} too large for this target)")
         losses[k] = loss
         if k == steps:
             break

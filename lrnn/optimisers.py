@@ -27,10 +27,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import as_real_scalar
+from . import _limits
+from ._validation import as_pair, as_real_scalar, as_size, check_table
 
-__all__ = ["OPTIMIZERS", "as_optimizer", "as_momentum", "as_adam_parameters", "freeze_mask", "Descent",
+__all__ = ["OPTIMIZERS", "as_optimizer", "as_momentum", "as_adam_parameters", "as_steps", "freeze_mask", "Descent",
            "descend"]
+
+#: The largest training record: (steps + 1) × runs × units entries per recorded array (rates, weights, free
+#: variables), 2**23 float64 numbers (64 MiB) each.
+MAX_RECORD_ENTRIES = _limits.MAX_TABLE_ENTRIES // 4
 
 #: The optimisers of :func:`descend` (and so of :func:`lrnn.train` and its relatives).
 OPTIMIZERS = ("gd", "momentum", "adam")
@@ -81,12 +86,27 @@ def as_adam_parameters(betas, eps) -> tuple[float, float, float]:
     eps : float
         :math:`\epsilon`.
     """
-    if isinstance(betas, (str, bytes)) or not isinstance(betas, (Sequence, np.ndarray)) or len(betas) != 2:
-        raise TypeError(f"betas must be a pair (beta1, beta2), got {betas!r}")
-    b1, b2 = (as_real_scalar("betas", b) for b in betas)
-    if not (0.0 <= b1 < 1.0 and 0.0 <= b2 < 1.0):
-        raise ValueError(f"betas must lie in [0, 1) (Adam's decay factors), got ({b1}, {b2})")
+    b1, b2 = as_pair("betas", betas, minimum=0.0, below=1.0)
     return b1, b2, as_real_scalar("eps", eps, positive=True)
+
+
+def as_steps(steps, entries_per_step: int) -> int:
+    """The number of updates of a run, bounded so that its records fit in memory.
+
+    ``steps`` is an integer in ``[0, MAX_STEPS]`` with ``(steps + 1) · entries_per_step`` at most
+    :data:`MAX_RECORD_ENTRIES` (each recorded trajectory holds one row per iterate).
+
+    Parameters
+    ----------
+    steps : int
+        The number of updates.
+    entries_per_step : int
+        Recorded numbers per iterate and per trajectory (runs × units).
+    """
+    steps = as_size("steps", steps, minimum=0, limit=_limits.MAX_STEPS, why="the longest training run lrnn records")
+    check_table("steps", steps + 1, entries_per_step, why="training record (one row of rates per step)",
+                limit=MAX_RECORD_ENTRIES)
+    return steps
 
 
 def freeze_mask(freeze, m: int) -> np.ndarray:

@@ -18,7 +18,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validation import as_integer, as_real_array, as_real_scalar
+from . import _limits
+from ._validation import as_bool, as_real_array, as_real_scalar, as_size
 from .kernels import Delayed, Exponential, Kernel, require_kernel
 from .loss import WhiteNoiseLoss
 from .rnn import LinearRNN
@@ -26,7 +27,7 @@ from .rnn import LinearRNN
 __all__ = ["plateau_problem", "escape_time", "reduced_escape_estimates"]
 
 
-def escape_time(loss, times=None, *, drop: float, level: float | None = None) -> float:
+def escape_time(loss: ArrayLike, times: ArrayLike | None = None, *, drop: float, level: float | None = None) -> float:
     r"""When a loss curve leaves its plateau: the first time with :math:`J \le J_{\rm ref}-\Delta`.
 
     The criterion is an *absolute* drop :math:`\Delta` below a reference level
@@ -42,7 +43,7 @@ def escape_time(loss, times=None, *, drop: float, level: float | None = None) ->
     Parameters
     ----------
     loss : array_like, shape (n,)
-        The loss curve.
+        The loss curve (``inf`` allowed: the records of a run after it stopped; NaN and ``-inf`` are refused).
     times : array_like, shape (n,), optional
         Non-decreasing sample times (default: the indices 0, 1, …, i.e. steps).
     drop : float
@@ -55,11 +56,9 @@ def escape_time(loss, times=None, *, drop: float, level: float | None = None) ->
     float
         The escape time, or ``inf`` if the curve never drops that far.
     """
-    J = np.array(loss, dtype=float, copy=True)
-    if J.ndim != 1 or J.size < 1:
-        raise ValueError(f"loss must be a non-empty 1-D array, got shape {J.shape}")
-    if np.isnan(J).any():
-        raise ValueError("loss must not contain NaN")
+    J = as_real_array("loss", loss, ndim=1, nonempty=True, finite=False)
+    if np.any(J == -np.inf):
+        raise ValueError("loss must not contain -inf (a loss is bounded below; inf marks a stopped run)")
     if times is None:
         t = np.arange(J.size, dtype=float)
     else:
@@ -80,7 +79,8 @@ def escape_time(loss, times=None, *, drop: float, level: float | None = None) ->
     j0, j1 = J[k - 1], J[k]
     if not np.isfinite(j0) or j0 == j1:
         return float(t[k])
-    return float(t[k - 1] + (t[k] - t[k - 1]) * (j0 - thr) / (j0 - j1))
+    f = (j0 - thr) / (j0 - j1)                     # in (0, 1]: j1 <= thr < j0
+    return float(t[k - 1] * (1.0 - f) + t[k] * f)
 
 
 def plateau_problem(lag: float, *, rate: float = 1.0, width: int = 2, start_rate: float = 2.0,
@@ -113,7 +113,9 @@ def plateau_problem(lag: float, *, rate: float = 1.0, width: int = 2, start_rate
     rate = as_real_scalar("rate", rate, positive=True)
     start_rate = as_real_scalar("start_rate", start_rate, positive=True)
     start_weight = as_real_scalar("start_weight", start_weight)
-    width = as_integer("width", width)
+    width = as_size("width", width, limit=_limits.MAX_HIDDEN, why="the widest diagonal model")
+    if not np.isfinite(start_rate * max(width - 1, 1)):
+        raise ValueError(f"start_rate is too large: start_rate · (width - 1) overflows float64, got {start_rate:g}")
     g = Delayed(lag)
     target = Exponential(rate) + g
     rates = np.concatenate([[rate], start_rate * np.arange(1, width)])
@@ -129,7 +131,7 @@ def _gauss_legendre_panels(f, a: float, b: float, panels: int, nodes: np.ndarray
     return float(np.sum(half * (f(x).reshape(panels, -1) @ weights)))
 
 
-def reduced_escape_estimates(long_part, w0: float, drop: float, *, lower: bool = True) -> dict:
+def reduced_escape_estimates(long_part: Kernel, w0: float, drop: float, *, lower: bool = True) -> dict:
     r"""Escape time of the reduced model: one unit :math:`a e^{-\lambda t}` fitting :math:`g\ge0`, from :math:`(0, \lambda_0)`.
 
     With the captured energy :math:`\mathcal E(\lambda)=\lambda L_g(\lambda)^2` the loss is
@@ -166,21 +168,35 @@ def reduced_escape_estimates(long_part, w0: float, drop: float, *, lower: bool =
         The escape drop :math:`\Delta`.
     lower : bool
         Whether to evaluate the lower bound (the slow-manifold time alone is cheaper).
-    """
-    from scipy import optimize
 
+    Returns
+    -------
+    dict
+        ``{"slaved": float, "lower": float, "w_drop": float}`` as above (``slaved`` and ``lower``
+        are ``inf`` and ``w_drop`` is ``nan`` when :math:`\mathcal E<\Delta` on the whole grid
+        :math:`[10^{-4}\lambda_0,\lambda_0]`; ``w0`` must lie in :math:`[10^{-200},10^{200}]`).
+    """
     g = require_kernel(long_part, "long_part")
-    w0 = as_real_scalar("w0", w0, positive=True)
+    w0 = as_real_scalar("w0", w0, minimum=1e-200, maximum=1e200)
     drop = as_real_scalar("drop", drop, positive=True)
-    pair = WhiteNoiseLoss(g).laplace_pair
+    lower = as_bool("lower", lower)
+    objective = WhiteNoiseLoss(g)
+    pair = objective.laplace_pair
 
     def E(w):
-        L, _ = pair(w)
-        return w * L**2
+        return w * objective.laplace(w) ** 2
 
     def speed(w):
         L, M = pair(w)
         return 2 * w * L * M - L**2
+
+    with np.errstate(all="ignore"):
+        return _reduced_estimates(E, speed, pair, w0, drop, lower)
+
+
+def _reduced_estimates(E, speed, pair, w0: float, drop: float, lower: bool) -> dict:
+    """The body of :func:`reduced_escape_estimates` for validated arguments (non-finite values are handled)."""
+    from scipy import optimize
 
     grid = np.geomspace(w0 * 1e-4, w0, 2000)
     above = np.flatnonzero(E(grid) >= drop)

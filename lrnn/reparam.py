@@ -51,19 +51,18 @@ Public functions:
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-
 from numpy.typing import ArrayLike
+from scipy import special
 
-from ._validation import as_integer, as_real_array, as_real_scalar
-from .kernels import Kernel, require_kernel
-from .loss import WhiteNoiseLoss, loss_and_gradient
-from .optimisers import as_adam_parameters, as_momentum, as_optimizer, descend
+from ._validation import as_real_array, as_real_scalar
+from .kernels import Kernel
+from .loss import WhiteNoiseLoss
+from .optimisers import as_adam_parameters, as_momentum, as_optimizer, as_steps, descend
 from .rnn import LinearRNN, diagonal_parameters
 from .ssm_init import SCHEMES, hippo_legs, lru_normalisation, ssm_eigenvalues
 
@@ -99,6 +98,9 @@ class Parameterisation:
         Smallest :math:`|v|` that :meth:`initial` returns (``0`` unless ``best``).
     identity : bool
         Whether :math:`f` is the identity (``direct``): the training loop then skips the map.
+    log_ratio : callable, optional
+        :math:`v\mapsto\log\big(|f'(v)|/(f(v)^2|v|)\big)` in a form that does not overflow, used by
+        :func:`gradient_weight_ratio` (without it the ratio is computed from :math:`f` and :math:`f'`).
 
     Notes
     -----
@@ -107,10 +109,12 @@ class Parameterisation:
     functions directly to their already finite iterates.
     """
 
-    __slots__ = ("name", "_forward", "_derivative", "_inverse", "stable", "max_rate", "v_floor", "identity")
+    __slots__ = ("name", "_forward", "_derivative", "_inverse", "stable", "max_rate", "v_floor", "identity",
+                 "_log_ratio")
 
     def __init__(self, name: str, forward: Callable, derivative: Callable, inverse: Callable, stable: bool,
-                 max_rate: float = np.inf, v_floor: float = 0.0, identity: bool = False):
+                 max_rate: float = np.inf, v_floor: float = 0.0, identity: bool = False,
+                 log_ratio: Callable | None = None):
         if not isinstance(name, str):
             raise TypeError(f"name must be a string, got {type(name).__name__}")
         for arg, fn in (("forward", forward), ("derivative", derivative), ("inverse", inverse)):
@@ -126,6 +130,9 @@ class Parameterisation:
                                                                                            positive=True))
         set_(self, "v_floor", as_real_scalar("v_floor", v_floor, nonnegative=True))
         set_(self, "identity", bool(identity))
+        if log_ratio is not None and not callable(log_ratio):
+            raise TypeError(f"log_ratio must be callable, got {type(log_ratio).__name__}")
+        set_(self, "_log_ratio", log_ratio)
 
     def __setattr__(self, key, value):
         raise AttributeError("a Parameterisation is immutable")
@@ -139,9 +146,10 @@ class Parameterisation:
         Parameters
         ----------
         v : array_like
-            Finite real free variables.
+            Finite real free variables (``ValueError`` where :math:`f(v)` overflows, e.g. :math:`e^v`
+            for :math:`v>709`).
         """
-        return np.asarray(self._forward(as_real_array("v", v)), dtype=float)
+        return _finite_image("v", "rates f(v)", self._forward, as_real_array("v", v))
 
     def derivative(self, v: ArrayLike) -> np.ndarray:
         r""":math:`f'(v)`.
@@ -149,9 +157,9 @@ class Parameterisation:
         Parameters
         ----------
         v : array_like
-            Finite real free variables.
+            Finite real free variables (``ValueError`` where :math:`f'(v)` overflows).
         """
-        return np.asarray(self._derivative(as_real_array("v", v)), dtype=float)
+        return _finite_image("v", "derivatives f'(v)", self._derivative, as_real_array("v", v))
 
     def inverse(self, rates: ArrayLike) -> np.ndarray:
         r"""The free variables :math:`v=f^{-1}(\lambda)` of rates in the range of :math:`f`.
@@ -161,7 +169,7 @@ class Parameterisation:
         rates : array_like
             Positive finite rates (at most :attr:`max_rate`).
         """
-        return np.asarray(self._inverse(as_real_array("rates", rates)), dtype=float)
+        return _finite_image("rates", "free variables f^-1(rates)", self._inverse, as_real_array("rates", rates))
 
     def initial(self, rates: ArrayLike) -> np.ndarray:
         r"""The free variables a training run starts from: :math:`f^{-1}(\lambda)`, with :math:`|v|\ge` ``v_floor``.
@@ -182,12 +190,27 @@ class Parameterisation:
         return v
 
 
+def _finite_image(name: str, what: str, fn: Callable, x: np.ndarray) -> np.ndarray:
+    """``fn(x)`` as a float array, or a ``ValueError`` naming ``name`` when it overflows float64."""
+    with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
+        y = np.asarray(fn(x), dtype=float)
+    if not np.all(np.isfinite(y)):
+        raise ValueError(f"{name} is out of range: the {what} overflow float64 or are undefined there")
+    return y
+
+
 def _softplus(v):
     return np.logaddexp(0.0, v)
 
 
+def _log_softplus(v):
+    """log(log(1 + e^v)) without underflow: for v < -30, log(1+x) = x(1 - x/2 + ...) with x = e^v."""
+    v = np.asarray(v, dtype=float)
+    return np.where(v > -30.0, np.log(np.logaddexp(0.0, np.maximum(v, -30.0))), v - 0.5 * np.exp(np.minimum(v, 0.0)))
+
+
 def _sigmoid(v):
-    return 0.5 * (1.0 + np.tanh(0.5 * v))
+    return special.expit(v)                   # accurate in relative terms also for v << 0
 
 
 def _positive_rates(r, upper=np.inf):
@@ -203,7 +226,7 @@ def _constant(name: str, value, alias_name: str, alias, default: float) -> float
     if value is not None and alias is not None:
         raise TypeError(f"give {name} once ({alias_name} is its former name)")
     chosen = value if value is not None else alias if alias is not None else default
-    return as_real_scalar(name if alias is None else alias_name, chosen, positive=True)
+    return as_real_scalar(name if alias is None else alias_name, chosen, minimum=1e-100, maximum=1e100)
 
 
 def parameterisation(name: str, *, a0: float | None = None, b0: float | None = None,
@@ -215,8 +238,8 @@ def parameterisation(name: str, *, a0: float | None = None, b0: float | None = N
     name : {"direct", "exp", "softplus", "best"}
         See the module table.
     a0, b0 : float
-        The constants of ``best``, :math:`f(v)=1/(a_0v^2+b_0)` (both > 0; default
-        :math:`a_0=1`, :math:`b_0=0.1`, as in StableSSM's code). Ignored otherwise.
+        The constants of ``best``, :math:`f(v)=1/(a_0v^2+b_0)` (both in :math:`[10^{-100},10^{100}]`;
+        default :math:`a_0=1`, :math:`b_0=0.1`, as in StableSSM's code). Ignored otherwise.
     alpha, beta : float, optional
         Former names of ``a0`` and ``b0`` (kept for compatibility).
 
@@ -226,16 +249,21 @@ def parameterisation(name: str, *, a0: float | None = None, b0: float | None = N
     """
     if not isinstance(name, str) or name not in NAMES:
         raise ValueError(f"name must be one of {NAMES}, got {name!r}")
+    # log ratios |f'|/(f^2 |v|): direct |v|^-3, exp e^{-v}/|v|, softplus sigmoid(v)/(softplus(v)^2 |v|), best 2 a0
     if name == "direct":
         return Parameterisation("direct", lambda v: np.asarray(v, float) * 1.0,
                                 lambda v: np.ones_like(np.asarray(v, float)),
-                                lambda r: _positive_rates(r), stable=False, identity=True)
+                                lambda r: _positive_rates(r), stable=False, identity=True,
+                                log_ratio=lambda v: -3.0 * np.log(np.abs(v)))
     if name == "exp":
-        return Parameterisation("exp", np.exp, np.exp, lambda r: np.log(_positive_rates(r)), stable=True)
+        return Parameterisation("exp", np.exp, np.exp, lambda r: np.log(_positive_rates(r)), stable=True,
+                                log_ratio=lambda v: -v - np.log(np.abs(v)))
     if name == "softplus":
         # log(e^λ - 1) = λ + log(1 - e^{-λ}) = λ + log(-expm1(-λ)): no overflow for large λ
         return Parameterisation("softplus", _softplus, _sigmoid,
-                                lambda r: (lambda q: q + np.log(-np.expm1(-q)))(_positive_rates(r)), stable=True)
+                                lambda r: (lambda q: q + np.log(-np.expm1(-q)))(_positive_rates(r)), stable=True,
+                                log_ratio=lambda v: (-np.logaddexp(0.0, -v) - 2.0 * _log_softplus(v)
+                                                     - np.log(np.abs(v))))
     al = _constant("a0", a0, "alpha", alpha, 1.0)
     be = _constant("b0", b0, "beta", beta, 0.1)
     return Parameterisation(
@@ -246,6 +274,7 @@ def parameterisation(name: str, *, a0: float | None = None, b0: float | None = N
         stable=True,
         max_rate=1.0 / be,
         v_floor=BEST_V_FLOOR,
+        log_ratio=lambda v: np.full(np.shape(v), np.log(2.0 * al)),
     )
 
 
@@ -269,9 +298,14 @@ def gradient_weight_ratio(param, v) -> np.ndarray:
     :math:`|f'|/f^2=2a_0|v|`, so the ratio is the constant :math:`2a_0`; for the
     other maps it is unbounded as the rate tends to 0.
 
+    Computed in log space for the built-in maps (finite wherever the ratio is representable;
+    ``ValueError`` naming ``v`` where it overflows, e.g. :math:`|v|^{-3}` of ``direct`` for
+    :math:`|v|<10^{-103}`).
+
     Parameters
     ----------
     param : Parameterisation or str
+        The map :math:`\lambda=f(v)`.
     v : array_like
         Free variables (non-zero).
 
@@ -284,8 +318,10 @@ def gradient_weight_ratio(param, v) -> np.ndarray:
     v = as_real_array("v", v)
     if np.any(v == 0):
         raise ValueError("v must be non-zero (the ratio divides by |v|)")
-    f = p.forward(v)
-    return np.abs(p.derivative(v)) / (f * f * np.abs(v))
+    if p._log_ratio is not None:
+        return _finite_image("v", "gradient-to-weight ratios", lambda x: np.exp(p._log_ratio(x)), v)
+    return _finite_image("v", "gradient-to-weight ratios",
+                         lambda x: np.abs(p._derivative(x)) / (np.square(p._forward(x)) * np.abs(x)), v)
 
 
 @dataclass
@@ -379,24 +415,34 @@ def _checked_inverse(param: Parameterisation, rates: np.ndarray, name: str) -> n
     if rates.size and rates.max() > param.max_rate:
         raise ValueError(f"{name} has a rate {rates.max():g} above {param.max_rate:g}, the largest rate of the "
                          f"{param.name!r} parameterisation (1/b0)")
-    return np.asarray(param._inverse(rates), dtype=float)
+    with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
+        v = np.asarray(param._inverse(rates), dtype=float)
+    if not np.all(np.isfinite(v)):
+        raise ValueError(f"{name} has rates whose free variables f^-1(rate) under {param.name!r} overflow float64")
+    return v
 
 
-def initial_free(param: Parameterisation, rates: np.ndarray, name: str = "init") -> np.ndarray:
-    r"""The free variables :math:`v` a run starts from, :meth:`Parameterisation.initial` of the model's rates.
+def initial_free(param: Parameterisation, rates: ArrayLike, name: str = "init") -> np.ndarray:
+    r"""The free variables :math:`v` a run starts from: :meth:`Parameterisation.initial` of a model's rates.
 
-    The same as ``param.initial(rates)``, with an error that names the model (``name``) when a
-    rate lies outside the range of the map (``best``: :math:`\lambda\le1/b_0`).
+    The same as ``param.initial(rates)``, with errors that name the model (``name``) when a rate
+    lies outside the range of the map (``best``: :math:`\lambda\le1/b_0`) or its free variable
+    overflows.
 
     Parameters
     ----------
     param : Parameterisation
         The map :math:`\lambda=f(v)`.
-    rates : numpy.ndarray
-        The model's (validated, positive) rates.
+    rates : array_like
+        The model's rates (positive, finite).
     name : str
-        The argument that holds the model, for the error message.
+        The argument that holds the model, for the error messages.
     """
+    if not isinstance(param, Parameterisation):
+        raise TypeError(f"param must be a Parameterisation, got {type(param).__name__}")
+    rates = as_real_array(name, rates)
+    if rates.size and not rates.min() > 0:
+        raise ValueError(f"{name} must have positive rates, got minimum {rates.min()}")
     _checked_inverse(param, rates, name)
     return param.initial(rates)
 
@@ -501,7 +547,7 @@ def train_reparameterised_many(target: Kernel, init: LinearRNN, params: Sequence
     etas = np.array([as_real_scalar("lrs", x, positive=True) for x in lrs], dtype=float)
     if len(ps) != etas.size or not ps:
         raise ValueError(f"params and lrs must have the same non-zero length, got {len(ps)} and {etas.size}")
-    steps = as_integer("steps", steps, minimum=0)
+    steps = as_steps(steps, len(ps) * r0.size)
     optimizer = as_optimizer(optimizer)
     mu = as_momentum(momentum)
     b1, b2, eps = as_adam_parameters(betas, eps)
@@ -514,6 +560,8 @@ def train_reparameterised_many(target: Kernel, init: LinearRNN, params: Sequence
     forward, derivative = batch_maps(qs)
     run = descend(objective.value_and_gradient, V0, np.tile(a0, (len(ps), 1)), steps, etas[order], optimizer,
                   momentum=mu, betas=(b1, b2), eps=eps, forward=forward, derivative=derivative)
+    if not np.all(np.isfinite(run.loss[:, 0])):
+        raise ValueError("init is too extreme for this target: its white-noise loss overflows float64")
     free = run.free.copy() if forward is None else run.free
     out: list = [None] * len(ps)
     for j, k in enumerate(order):
@@ -543,7 +591,7 @@ def hessian(target: Kernel, model: LinearRNN, param="direct", *, h: float = 1e-6
     param : Parameterisation or str
         The map :math:`\lambda=f(v)`.
     h : float
-        Relative difference step, in :math:`(0, 10^{-2}]`.
+        Relative difference step, in :math:`[10^{-10}, 10^{-2}]`.
 
     Returns
     -------
@@ -552,21 +600,23 @@ def hessian(target: Kernel, model: LinearRNN, param="direct", *, h: float = 1e-6
     objective = WhiteNoiseLoss(target)
     r, a = diagonal_parameters(model)
     p = _as_param(param)
-    h = as_real_scalar("h", h, positive=True)
-    if h > 1e-2:
-        raise ValueError(f"h must be at most 1e-2 (a relative difference step), got {h}")
+    h = as_real_scalar("h", h, minimum=1e-10, maximum=1e-2)
     v = _checked_inverse(p, r, "model")
     m = r.size
     th = np.concatenate([r, a])
     steps = np.concatenate([h * r, h * np.maximum(np.abs(a), 1e-3)])
     E = np.diag(steps)
     shifted = np.concatenate([th + E, th - E])                     # (4m, 2m): all perturbed models at once
-    _, g_r, g_a = objective.value_and_gradient(shifted[:, :m], shifted[:, m:])
-    g = np.concatenate([g_r, g_a], axis=1)
-    H = ((g[:2 * m] - g[2 * m:]) / (2 * steps[:, None])).T
-    H = 0.5 * (H + H.T)
-    D = np.concatenate([np.asarray(p._derivative(v), dtype=float), np.ones(m)])
-    return D[:, None] * H * D[None, :]
+    with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
+        _, g_r, g_a = objective.value_and_gradient(shifted[:, :m], shifted[:, m:])
+        g = np.concatenate([g_r, g_a], axis=1)
+        H = ((g[:2 * m] - g[2 * m:]) / (2 * steps[:, None])).T
+        H = 0.5 * (H + H.T)
+        D = np.concatenate([np.asarray(p._derivative(v), dtype=float), np.ones(m)])
+        H = D[:, None] * H * D[None, :]
+    if not np.all(np.isfinite(H)):
+        raise ValueError("model is too extreme for this target: the Hessian of the loss overflows float64")
+    return H
 
 
 def stable_learning_rate(target: Kernel, model: LinearRNN, param="direct") -> float:
@@ -592,4 +642,8 @@ def stable_learning_rate(target: Kernel, model: LinearRNN, param="direct") -> fl
     lam = np.linalg.eigvalsh(hessian(target, model, param))
     if not lam.max() > 0:
         raise ValueError("the Hessian has no positive eigenvalue: model is not at a minimiser")
-    return float(2.0 / lam.max())
+    with np.errstate(over="ignore"):
+        eta = 2.0 / lam.max()
+    if not np.isfinite(eta):
+        raise ValueError("model: the largest eigenvalue of the Hessian is below 1e-308, the stable step overflows")
+    return float(eta)

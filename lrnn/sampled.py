@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import as_integer, as_real_scalar
+from ._validation import as_real_scalar, as_rng, as_size, check_table
 from .kernels import Kernel, require_kernel
 from .loss import WhiteNoiseLoss
-from .optimisers import as_adam_parameters, as_momentum, as_optimizer, descend
+from .optimisers import MAX_RECORD_ENTRIES, as_momentum, as_optimizer, as_steps, descend
 from .rnn import LinearRNN, diagonal_parameters
 from .signals import respond
 
@@ -24,6 +24,12 @@ __all__ = ["SampledRun", "train_sampled"]
 #: Largest number of float64 entries of the lag matrix built at once (32 MiB); larger batches are summarised in
 #: chunks of sequences.
 _CHUNK_ENTRIES = 2**22
+
+#: The longest sequence T = ceil(horizon / dt) + n_eval: the data are summarised in a T × T matrix (128 MiB).
+MAX_LENGTH = 4096
+
+#: The most sequences: each target output is one call of :func:`lrnn.respond` (about 0.1 ms for T = 300).
+MAX_SEQUENCES = 2**14
 
 
 @dataclass
@@ -70,7 +76,7 @@ def train_sampled(target: Kernel, init: LinearRNN, steps: int, lr: float, optimi
 
     with averages over the batch and the evaluated outputs: the data are summarised once, and
     the gradient is the chain rule through :math:`\hat K` — what backpropagation through the
-    sequences computes (``tests/test_training.py`` checks it against torch autograd of the mean
+    sequences computes (``tests/test_sampled.py`` checks it against torch autograd of the mean
     squared error of the convolved outputs) — at a cost of :math:`O(T^2+Tm)` per step whatever
     the batch size:
 
@@ -85,20 +91,25 @@ def train_sampled(target: Kernel, init: LinearRNN, steps: int, lr: float, optimi
     Parameters
     ----------
     target : Kernel
+        The target kernel :math:`\rho`.
     init : LinearRNN
         Diagonal initial model.
     steps : int
+        Number of updates (≥ 0).
     lr : float
+        Learning rate :math:`\eta>0`.
     optimizer : {"gd", "momentum", "adam"}
+        The update rule (as in :func:`lrnn.train`; Adam with :math:`\beta=(0.9,0.999)`, :math:`\epsilon=10^{-8}`).
     dt : float
         Sampling step :math:`\Delta`.
     horizon : float
         Memory window every evaluated output sees (should cover the target's memory).
     n_eval : int
-        Number of evaluated outputs per sequence.
+        Number of evaluated outputs per sequence; :math:`T=\lceil{\rm horizon}/\Delta\rceil+n_{\rm eval}`
+        must be at most :data:`MAX_LENGTH` (4096).
     batch : int
-        Number of sequences.
-    seed : int
+        Number of sequences, at most :data:`MAX_SEQUENCES` (16384).
+    seed : int, None or numpy.random.Generator
         Seed of the input sampler.
     momentum : float
         The heavy-ball coefficient :math:`\mu\in[0,1)` (used only by ``"momentum"``).
@@ -111,21 +122,28 @@ def train_sampled(target: Kernel, init: LinearRNN, steps: int, lr: float, optimi
     """
     target = require_kernel(target)
     w, a = diagonal_parameters(init, "init")
-    steps = as_integer("steps", steps, minimum=0)
+    steps = as_steps(steps, w.size)
     lr = as_real_scalar("lr", lr, positive=True)
     optimizer = as_optimizer(optimizer)
     mu = as_momentum(momentum)
     dt = as_real_scalar("dt", dt, positive=True)
     horizon = as_real_scalar("horizon", horizon, positive=True)
-    n_eval = as_integer("n_eval", n_eval)
-    batch = as_integer("batch", batch)
-    seed = as_integer("seed", seed, minimum=0)
-
-    n_h = int(np.ceil(horizon / dt))
+    n_eval = as_size("n_eval", n_eval, limit=MAX_LENGTH, why="the T × T data summary")
+    batch = as_size("batch", batch, limit=MAX_SEQUENCES, why="sequences summarised one target response at a time")
+    rng = as_rng("seed", seed)
+    cells = horizon / dt
+    if not cells + n_eval <= MAX_LENGTH:
+        raise ValueError(f"horizon / dt + n_eval must be at most {MAX_LENGTH} cells (the T × T data summary), got "
+                         f"horizon = {horizon:g}, dt = {dt:g}, n_eval = {n_eval}")
+    n_h = int(np.ceil(cells))
     T = n_h + n_eval
-    rng = np.random.default_rng(seed)
+    check_table("init", T, w.size, why="table of the model's discrete kernel (cells × units)",
+                limit=MAX_RECORD_ENTRIES)
     X = rng.standard_normal((batch, T)) / np.sqrt(dt)
-    C, r, c = _data_statistics(target, X, dt, n_h)
+    with np.errstate(all="ignore"):
+        C, r, c = _data_statistics(target, X, dt, n_h)
+    if not (np.all(np.isfinite(C)) and np.all(np.isfinite(r)) and np.isfinite(c)):
+        raise ValueError("target (or dt) is too extreme: its sampled outputs overflow float64")
     kdt = np.arange(T) * dt
 
     def objective(w, a):
@@ -142,9 +160,14 @@ def train_sampled(target: Kernel, init: LinearRNN, steps: int, lr: float, optimi
 
     run = descend(objective, w[None], a[None], steps, lr, optimizer, momentum=mu, betas=(0.9, 0.999), eps=1e-8)
     R, A = run.rates[0], run.weights[0]
+    if not np.isfinite(run.loss[0, 0]):
+        raise ValueError("init is too extreme: its sampled loss overflows float64")
     exact = np.full(R.shape[0], np.inf)
     ok = np.isfinite(run.loss[0])
-    exact[ok] = WhiteNoiseLoss(target).value(R[ok], A[ok])
+    with np.errstate(all="ignore"):
+        exact[ok] = WhiteNoiseLoss(target).value(R[ok], A[ok])
+    if not np.all(np.isfinite(exact[ok])):
+        raise ValueError("init is too extreme for this target: the closed-form loss of an iterate overflows float64")
     crossed = run.stopped_at[0]
     last = crossed - 1 if crossed is not None else steps
     model = LinearRNN.diagonal(R[last], A[last])

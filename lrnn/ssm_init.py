@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_integer, as_real_scalar
+from . import _limits
+from ._validation import as_choice, as_pair, as_real_scalar, as_rng, as_size
 
 __all__ = ["SCHEMES", "ssm_eigenvalues", "lru_normalisation", "hippo_legs"]
 
@@ -53,46 +54,71 @@ def ssm_eigenvalues(scheme: str, m: int, *, dt: float = 0.1, dt_min: float = 1e-
         One of :data:`SCHEMES`.
     m : int
         Number of modes (≥ 1).
-    dt, dt_min, dt_max, r_min, r_max, max_phase, rate_range, seed
-        As in the table (``r_min``, ``r_max`` are radii of the discrete eigenvalues).
+    dt : float
+        The step :math:`\Delta` of the S4D schemes (``ValueError`` if the eigenvalues overflow or their
+        real parts underflow to 0).
+    dt_min, dt_max : float
+        The range of the steps :math:`\Delta_n` of ``s4d-lin-layer``.
+    r_min, r_max : float
+        The radii of the discrete eigenvalues of ``lru``, :math:`0<r_{\min}\le r_{\max}<1`.
+    max_phase : float
+        The largest phase :math:`\theta_n` of ``lru`` (≥ 0).
+    rate_range : tuple of float
+        ``(low, high)``, the rates of ``geometric``.
+    seed : int, None or numpy.random.Generator
+        The seed of ``lru``.
 
     Returns
     -------
     numpy.ndarray of complex, shape (m,)
         All with negative real part.
     """
-    if not isinstance(scheme, str) or scheme not in SCHEMES:
-        raise ValueError(f"scheme must be one of {SCHEMES}, got {scheme!r}")
-    m = as_integer("m", m)
+    scheme = as_choice("scheme", scheme, SCHEMES)
+    m = as_size("m", m, limit=_limits.MAX_TERMS, why="the most modes initialised at once")
     dt = as_real_scalar("dt", dt, positive=True)
     n = np.arange(m, dtype=float)
-    if scheme == "s4d-real":
-        return dt * (-(n + 1)) + 0j
-    if scheme == "s4d-lin":
-        return dt * (-0.5 + 1j * np.pi * n)
-    if scheme == "s4d-inv":
-        return dt * (-0.5 + 1j * (m / np.pi) * (m / (2 * n + 1) - 1))
+    if scheme in ("s4d-real", "s4d-lin", "s4d-inv"):
+        with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+            if scheme == "s4d-real":
+                mu = dt * (-(n + 1)) + 0j
+            elif scheme == "s4d-lin":
+                mu = dt * (-0.5 + 1j * np.pi * n)
+            else:
+                mu = dt * (-0.5 + 1j * (m / np.pi) * (m / (2 * n + 1) - 1))
+        return _checked("dt", mu)
     if scheme == "s4d-lin-layer":
         lo = as_real_scalar("dt_min", dt_min, positive=True)
         hi = as_real_scalar("dt_max", dt_max, positive=True)
         if not hi >= lo:
             raise ValueError(f"dt_max must be >= dt_min = {lo}, got {hi}")
-        return -0.5 * np.geomspace(lo, hi, m) + 0j
+        with np.errstate(under="ignore"):
+            return _checked("dt_min", -0.5 * np.geomspace(lo, hi, m) + 0j)
     if scheme == "geometric":
-        lo, hi = (as_real_scalar("rate_range", v, positive=True) for v in rate_range)
+        lo, hi = as_pair("rate_range", rate_range, positive=True)
         if not hi >= lo:
-            raise ValueError("rate_range must be (low, high) with low <= high")
+            raise ValueError(f"rate_range must be (low, high) with low <= high, got ({lo}, {hi})")
         return -np.geomspace(lo, hi, m) + 0j
     lo = as_real_scalar("r_min", r_min, positive=True)
     hi = as_real_scalar("r_max", r_max, positive=True)
     if not lo <= hi < 1:
         raise ValueError(f"r_min <= r_max < 1 required, got r_min={lo}, r_max={hi}")
     phase = as_real_scalar("max_phase", max_phase, nonnegative=True)
-    rng = np.random.default_rng(seed)
-    radius = np.sqrt(rng.uniform(size=m) * (hi**2 - lo**2) + lo**2)
+    rng = as_rng("seed", seed)
+    with np.errstate(under="ignore"):
+        radius = np.sqrt(rng.uniform(size=m) * (hi**2 - lo**2) + lo**2)
+    radius = np.clip(radius, lo, hi)             # lo**2 may underflow; the ring is [r_min, r_max]
     theta = rng.uniform(size=m) * phase
     nu = np.log(-np.log(radius))            # the LRU's trained variable: |λ̄| = exp(-exp(ν))
     return -np.exp(nu) + 1j * theta
+
+
+def _checked(name: str, mu: np.ndarray) -> np.ndarray:
+    """Eigenvalues that are finite with negative real parts, else an error naming the step ``name``."""
+    if not np.all(np.isfinite(mu)):
+        raise ValueError(f"{name} is too large: the eigenvalues mu = {name} · z overflow float64")
+    if np.any(mu.real >= 0):
+        raise ValueError(f"{name} is too small: the real parts of mu = {name} · z underflow to 0")
+    return mu
 
 
 def lru_normalisation(mu) -> np.ndarray:
@@ -110,13 +136,19 @@ def lru_normalisation(mu) -> np.ndarray:
     Returns
     -------
     numpy.ndarray
+        :math:`\gamma_{\rm LRU}`, of the shape of ``mu``.
     """
-    mu = np.asarray(mu)
-    if not np.issubdtype(mu.dtype, np.number):
-        raise TypeError("mu must be an array of (complex) numbers")
+    if mu is None or isinstance(mu, (str, bytes)):
+        raise TypeError(f"mu must be an array of (complex) numbers, got {type(mu).__name__}")
+    try:
+        mu = np.asarray(mu)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"mu must be an array of (complex) numbers ({exc})") from None
+    if mu.dtype.kind not in "iufc":
+        raise TypeError(f"mu must be an array of (complex) numbers, got dtype {mu.dtype}")
     if not np.all(np.isfinite(mu)) or np.any(mu.real >= 0):
         raise ValueError("mu must be finite with negative real parts (|exp(mu)| < 1)")
-    return np.sqrt(-np.expm1(2.0 * mu.real))
+    return np.sqrt(-np.expm1(2.0 * np.maximum(mu.real, -1e3)))     # e^{-2000} = 0 in float64 anyway
 
 
 def hippo_legs(n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -142,7 +174,7 @@ def hippo_legs(n: int) -> tuple[np.ndarray, np.ndarray]:
     (numpy.ndarray, numpy.ndarray)
         ``A`` of shape (n, n) and ``P`` of shape (n,).
     """
-    n = as_integer("n", n)
+    n = as_size("n", n, limit=_limits.MAX_HIDDEN, why="the largest dense state matrix")
     j = np.arange(n, dtype=float)
     q = np.sqrt(2.0 * j + 1.0)
     A = -np.tril(np.outer(q, q), -1) - np.diag(j + 1.0)

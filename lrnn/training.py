@@ -28,10 +28,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import as_integer, as_real_scalar
+from . import _limits
+from ._validation import as_choice, as_real_scalar, as_size, check_table
 from .kernels import Kernel, require_kernel
 from .loss import WhiteNoiseLoss, laplace_pair, loss_and_gradient, white_noise_loss
-from .optimisers import OPTIMIZERS, as_adam_parameters, as_momentum, as_optimizer, descend, freeze_mask
+from .optimisers import OPTIMIZERS, as_adam_parameters, as_momentum, as_optimizer, as_steps, descend, freeze_mask
 from .plateau import escape_time, plateau_problem, reduced_escape_estimates
 from .reparam import Parameterisation, batch_maps, initial_free, parameterisation
 from .rnn import LinearRNN, diagonal_parameters
@@ -50,11 +51,24 @@ __all__ = [
     "train_sampled",
     "plateau_problem",
     "reduced_escape_estimates",
+    "FlowError",
 ]
 
 
 class _Budget(Exception):
     """Raised inside the ODE right-hand side when gradient_flow's evaluation budget is spent."""
+
+
+class FlowError(RuntimeError, ValueError):
+    """:func:`gradient_flow` could not integrate the flow as asked (budget spent, solver failure, a rate reaching 0).
+
+    A ``RuntimeError`` (as before) and a ``ValueError``: the arguments (``t_max``, the tolerances, ``init``) asked
+    for more than the solver can deliver, and the message says which and what to change.
+    """
+
+
+#: Most gradient evaluations one flow may be given (``max_evaluations``): about ten minutes of work.
+MAX_FLOW_EVALUATIONS = 10_000_000
 
 
 @dataclass
@@ -207,7 +221,7 @@ def train(target: Kernel, init: LinearRNN, steps: int, lr: float, optimizer: str
     """
     target = require_kernel(target)
     w, a = diagonal_parameters(init, "init")
-    steps = as_integer("steps", steps, minimum=0)
+    steps = as_steps(steps, w.size)
     lr = as_real_scalar("lr", lr, positive=True)
     optimizer = as_optimizer(optimizer)
     mu = as_momentum(momentum)
@@ -229,6 +243,8 @@ def train(target: Kernel, init: LinearRNN, steps: int, lr: float, optimizer: str
                   momentum=mu, betas=(b1, b2), eps=eps, mask=mask, until=until, forward=forward,
                   derivative=derivative)
     loss, R, A = run.loss[0], run.rates[0], run.weights[0]
+    if not np.isfinite(loss[0]):
+        raise ValueError("init is too extreme for this target: its white-noise loss overflows float64")
     crossed = run.stopped_at[0]
     last = crossed - 1 if crossed is not None else loss.size - 1
     free = None if param is None else (R.copy() if forward is None else run.free[0])
@@ -236,9 +252,9 @@ def train(target: Kernel, init: LinearRNN, steps: int, lr: float, optimizer: str
                        None if param is None else param.name)
 
 
-def gradient_flow(target, init, t_max: float, *, freeze=None, n_points: int = 400, t_min: float = 1e-3,
-                  method: str = "LSODA", rtol: float = 1e-9, atol: float = 1e-13,
-                  max_evaluations: int = 200_000, drop: float | None = None,
+def gradient_flow(target: Kernel, init: LinearRNN, t_max: float, *, freeze=None, n_points: int = 400,
+                  t_min: float = 1e-3, method: str = "LSODA", rtol: float = 1e-9, atol: float = 1e-13,
+                  max_evaluations: int = 100_000, drop: float | None = None,
                   level: float | None = None) -> FlowRun:
     r"""Integrate the gradient flow :math:`\dot\theta = -\nabla J(\theta)` with a stiff solver.
 
@@ -262,11 +278,19 @@ def gradient_flow(target, init, t_max: float, *, freeze=None, n_points: int = 40
     t_min : float
         First positive output time.
     method : {"LSODA", "BDF", "Radau"}
-    rtol, atol : float
-        Solver tolerances.
+        The stiff (or switching) solver of ``scipy.integrate.solve_ivp``.
+    rtol : float
+        Relative tolerance, in :math:`[10^{-13}, 10^{-1}]`.
+    atol : float
+        Absolute tolerance, in :math:`(0, 10^{-2}]`.
     max_evaluations : int
-        Give up (``RuntimeError``) after this many gradient evaluations, so that a
-        pathological run (e.g. nearly coalescing rates) cannot hang a notebook.
+        Give up (:class:`FlowError`, a ``RuntimeError``) after this many gradient evaluations,
+        so that a pathological run cannot hang a notebook (at most
+        :data:`MAX_FLOW_EVALUATIONS`). Integrating far beyond the last change of the loss is
+        what exhausts it: near a critical point the float64 gradient is rounding noise, which
+        limits the solver's steps at tight ``atol``. For example, the plateau problem at lag 30
+        to ``t_max = 1e9`` needs more than :math:`10^5` evaluations with the defaults, and
+        about 8,000 with ``method="BDF", atol=1e-10``.
     drop : float, optional
         :math:`\Delta>0`: also locate the escape time
         :math:`\tau=\inf\{t:J(\theta(t))\le J_{\rm ref}-\Delta\}` (``FlowRun.escape``). The loss
@@ -284,9 +308,9 @@ def gradient_flow(target, init, t_max: float, *, freeze=None, n_points: int = 40
 
     Raises
     ------
-    RuntimeError
-        If the solver fails (e.g. a rate reaches 0) or needs more than
-        ``max_evaluations`` gradient evaluations.
+    FlowError
+        (a ``RuntimeError`` and a ``ValueError``) If the solver fails (e.g. a rate reaches 0) or
+        needs more than ``max_evaluations`` gradient evaluations.
     """
     from scipy.integrate import solve_ivp
     from scipy.optimize import brentq
@@ -297,12 +321,14 @@ def gradient_flow(target, init, t_max: float, *, freeze=None, n_points: int = 40
     t_min = as_real_scalar("t_min", t_min, positive=True)
     if not t_max > t_min:
         raise ValueError(f"t_max must exceed t_min = {t_min}, got {t_max}")
-    n_points = as_integer("n_points", n_points, minimum=2)
-    if method not in ("LSODA", "BDF", "Radau"):
-        raise ValueError(f"method must be a stiff solver: 'LSODA', 'BDF' or 'Radau', got {method!r}")
-    rtol = as_real_scalar("rtol", rtol, positive=True)
-    atol = as_real_scalar("atol", atol, positive=True)
-    max_evaluations = as_integer("max_evaluations", max_evaluations)
+    n_points = as_size("n_points", n_points, minimum=2, limit=_limits.MAX_STEPS, why="output times of one flow")
+    check_table("n_points", n_points + 1, 2 * w0.size, why="flow record (rates and weights per output time)",
+                limit=_limits.MAX_TABLE_ENTRIES // 4)
+    method = as_choice("method", method, ("LSODA", "BDF", "Radau"))
+    rtol = as_real_scalar("rtol", rtol, minimum=1e-13, maximum=0.1)
+    atol = as_real_scalar("atol", atol, positive=True, maximum=1e-2)
+    max_evaluations = as_size("max_evaluations", max_evaluations, limit=MAX_FLOW_EVALUATIONS,
+                              why="gradient evaluations of one flow, minutes of work")
     if drop is not None:
         drop = as_real_scalar("drop", drop, positive=True)
     if level is not None:
@@ -312,6 +338,10 @@ def gradient_flow(target, init, t_max: float, *, freeze=None, n_points: int = 40
     m = w0.size
     mask2 = np.concatenate([freeze_mask(freeze, m)] * 2).astype(float)
     obj = WhiteNoiseLoss(target)
+    with np.errstate(all="ignore"):
+        J0, g0, h0 = obj.value_and_gradient(w0, a0)
+    if not (np.isfinite(J0) and np.all(np.isfinite(g0)) and np.all(np.isfinite(h0))):
+        raise ValueError("init is too extreme for this target: its white-noise loss or gradient overflows float64")
 
     count = [0]
 
@@ -325,19 +355,28 @@ def gradient_flow(target, init, t_max: float, *, freeze=None, n_points: int = 40
 
     times = np.concatenate([[0.0], np.geomspace(t_min, t_max, int(n_points))])
     try:
-        sol = solve_ivp(rhs, (0.0, t_max), np.concatenate([w0, a0]), method=method, t_eval=times,
-                        rtol=rtol, atol=atol, dense_output=drop is not None)
+        with np.errstate(all="ignore"):          # a non-finite state is detected below and reported
+            sol = solve_ivp(rhs, (0.0, t_max), np.concatenate([w0, a0]), method=method, t_eval=times,
+                            rtol=rtol, atol=atol, dense_output=drop is not None)
     except _Budget:
-        raise RuntimeError(f"gradient_flow: more than max_evaluations = {max_evaluations} gradient evaluations "
-                           "before t_max; the flow is too stiff here (try a smaller t_max or BDF/Radau)") from None
+        raise FlowError(f"gradient_flow: more than max_evaluations = {max_evaluations} gradient evaluations before "
+                        f"t_max = {t_max:g}. Near a critical point the float64 gradient is rounding noise, which "
+                        f"limits the steps at atol = {atol:g}: use a smaller t_max, a larger atol (e.g. 1e-10) "
+                        "with method='BDF', or a larger max_evaluations") from None
     if not sol.success or sol.y.shape[1] != times.size:
-        raise RuntimeError(f"gradient_flow: the solver failed ({sol.message})")
+        raise FlowError(f"gradient_flow: the solver failed before t_max = {t_max:g} ({sol.message}); "
+                        "try a smaller t_max or other tolerances (rtol, atol)")
     R, A = sol.y[:m].T, sol.y[m:].T
     if not np.all(np.isfinite(sol.y)):
-        raise RuntimeError("gradient_flow: the solution became non-finite (try a smaller t_max)")
+        raise FlowError(f"gradient_flow: the solution became non-finite before t_max = {t_max:g} (init too "
+                        "extreme, or tolerances rtol/atol too loose)")
     if np.any(R <= 0):
-        raise RuntimeError("gradient_flow: a rate reached the stability boundary (rate 0)")
-    loss = obj.value(R, A)
+        raise FlowError(f"gradient_flow: a rate of the flow from init reached the stability boundary (rate 0) before "
+                        f"t_max = {t_max:g}")
+    with np.errstate(all="ignore"):
+        loss = obj.value(R, A)
+    if not np.all(np.isfinite(loss)):
+        raise FlowError("gradient_flow: the loss along the flow from init overflows float64")
     escape = float("nan")
     if drop is not None:
         threshold = (loss[0] if level is None else level) - drop

@@ -191,8 +191,11 @@ def test_parameter_validation():
     for bad in ((1.0, 0.999), (0.9, 1.0), (-0.1, 0.9), (0.9, float("nan"))):
         with pytest.raises(ValueError, match="betas"):
             optimisers.as_adam_parameters(bad, 1e-8)
-    for bad in ((0.9,), "ab", 0.9, None, (0.9, 0.99, 0.9)):
+    for bad in ("ab", 0.9, None):
         with pytest.raises(TypeError, match="betas"):
+            optimisers.as_adam_parameters(bad, 1e-8)
+    for bad in ((0.9,), (0.9, 0.99, 0.9), np.array([[0.9, 0.99]])):
+        with pytest.raises(ValueError, match="betas"):
             optimisers.as_adam_parameters(bad, 1e-8)
     with pytest.raises(TypeError, match="betas"):
         optimisers.as_adam_parameters((0.9, "0.99"), 1e-8)

@@ -159,7 +159,7 @@ def test_bad_inputs():
         lrnn.gradient_flow(k, init, 1.0, method="RK45")
     with pytest.raises(ValueError, match="max_evaluations"):
         lrnn.gradient_flow(k, init, 1.0, max_evaluations=0)
-    with pytest.raises(RuntimeError, match="max_evaluations"):
+    with pytest.raises(training.FlowError, match="max_evaluations"):
         lrnn.gradient_flow(kernels.Exponential(1.0) + kernels.Delayed(5.0), LinearRNN.diagonal([1.0, 2.0], [1.0, 0.01]),
                            1e6, max_evaluations=50)
     with pytest.raises(ValueError, match="drop"):
