@@ -282,9 +282,16 @@ _cached(width_data, _width_data)
 
 
 # ============================================================================ the curse: width against ω
+#: The L² curves: widths 1 … 512 sampled densely (the crossing of a large ε lies there), then 61 values of ln m
+#: up to 300 ln 10, where ln E is nearly linear in ln(2 ln m + 2γ_E + 1) (the large-width law).
+_SMALL_WIDTHS = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512)
+_LAW_SHIFT = 2.0 * np.euler_gamma + 1.0
+
+
 @lru_cache(maxsize=4)
 def _curse_data(omegas: tuple) -> dict:
-    logm = np.linspace(0.0, 300 * math.log(10.0), 121)
+    logm = np.concatenate([np.log(np.array(_SMALL_WIDTHS, dtype=float)),
+                           np.linspace(math.log(768.0), 300 * math.log(10.0), 61)])
     logL = np.linspace(math.log(math.log(2.0)), math.log(1e40), 160)
     l2, l1 = [], []
     for om in omegas:
@@ -305,8 +312,8 @@ def curse_data(omegas: tuple = CURSE_OMEGAS) -> dict:
     Returns
     -------
     dict
-        ``omegas``; ``l2_logm`` (:math:`\ln m` up to :math:`10^{300}`) with ``l2_err[i]`` (best
-        relative :math:`L^2` errors); ``l1_logL`` (:math:`\ln\ln(m+1)` on a grid up to
+        ``omegas``; ``l2_logm`` (:math:`\ln m` from 0 to :math:`300\ln 10`, dense below
+        :math:`m = 512`) with ``l2_err[i]`` (best relative :math:`L^2` errors); ``l1_logL`` (:math:`\ln\ln(m+1)` on a grid up to
         :math:`\ln(m+1)=10^{40}`) with ``l1_err[i]`` (Markov's formula, relative :math:`L^1`).
     """
     return _curse_data(_floats("omegas", omegas))
@@ -335,7 +342,14 @@ def widths_from_curves(data: dict, epsilon: float) -> dict:
     data : dict
         The curves of :func:`curse_data`.
     epsilon : float
-        The relative error, :math:`0 < \epsilon < 1`.
+        The relative error, :math:`10^{-12} \le \epsilon < 1` (smaller values need widths far beyond
+        the curves, :math:`10^{10^{40}}`).
+
+    The :math:`L^2` curve is interpolated linearly in :math:`\ln E` against
+    :math:`\ln(2\ln m+2\gamma_E+1)` (exact for the large-width law; within :math:`3\cdot10^{-3}`
+    decades of the exact search beyond :math:`m = 512`), and a width up to 512, where the
+    curves are sampled densely, is rounded up to the next integer (the smallest width that
+    reaches :math:`\epsilon`).
 
     Returns
     -------
@@ -347,10 +361,15 @@ def widths_from_curves(data: dict, epsilon: float) -> dict:
     keys = ("omegas", "l2_logm", "l2_err", "l1_logL", "l1_err")
     if not isinstance(data, dict) or any(k not in data for k in keys):
         raise TypeError(f"data must be the dict returned by curse_data (keys {keys})")
-    epsilon = as_real_scalar("epsilon", epsilon, above=0.0, below=1.0)
+    epsilon = as_real_scalar("epsilon", epsilon, minimum=1e-12, below=1.0)
     l2, l1, bound = [], [], []
+    law = np.log(2.0 * np.asarray(data["l2_logm"]) + _LAW_SHIFT)     # ln E is nearly linear in this variable
     for i, om in enumerate(data["omegas"]):
-        l2.append(_interp_monotone(data["l2_logm"], data["l2_err"][i], epsilon) / math.log(10.0))
+        x = _interp_monotone(law, data["l2_err"][i], epsilon)
+        log_m = 0.5 * (math.exp(x) - _LAW_SHIFT) if np.isfinite(x) else np.nan
+        if log_m <= math.log(_SMALL_WIDTHS[-1]):                         # the densely sampled widths: an integer
+            log_m = math.log(math.ceil(math.exp(log_m) - 1e-9))
+        l2.append(log_m / math.log(10.0))
         xl = _interp_monotone(data["l1_logL"], data["l1_err"][i], epsilon)
         L = math.exp(xl) if np.isfinite(xl) else np.nan
         l1.append((L + math.log1p(-math.exp(-L))) / math.log(10.0) if np.isfinite(L) else np.nan)

@@ -213,7 +213,7 @@ def draw_required_width(ax, data: dict, epsilon: float) -> None:
     data : dict
         From :func:`lrnn.plots.rates.curse_data`.
     epsilon : float
-        The relative error, :math:`0 < \epsilon < 1`.
+        The relative error, :math:`10^{-12} \le \epsilon < 1`.
     """
     w = widths_from_curves(data, epsilon)        # checks data and epsilon
     om = data["omegas"]
@@ -245,13 +245,13 @@ def required_width_versus_omega(epsilon: float = 1e-2):
     Parameters
     ----------
     epsilon : float, default 0.01
-        The relative error, :math:`0 < \epsilon < 1`.
+        The relative error, :math:`10^{-12} \le \epsilon < 1`.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
-    epsilon = as_real_scalar("epsilon", epsilon, above=0.0, below=1.0)
+    epsilon = as_real_scalar("epsilon", epsilon, minimum=1e-12, below=1.0)
     fig, ax = new_figure(1, 1, width=6.0, height=4.0)
     draw_required_width(ax, curse_data(), epsilon)
     return fig
