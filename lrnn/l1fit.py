@@ -1,9 +1,9 @@
 r"""Best :math:`L^1` approximation of a memory kernel by exponential sums with prescribed rates.
 
 The error of the approximation theorems is the uniform error
-:math:`\sup_t\|H_t-\widehat H_t\| = \|\rho-\hat\rho\|_{L^1}`. For prescribed decay
-rates :math:`\lambda_1,\dots,\lambda_m > 0` (a diagonal linear RNN
-:math:`W = -\operatorname{diag}(\lambda_k)`), the best error
+:math:`\sup_t\|H_t-\widehat H_t\| = \|\rho-\hat\rho\|_{L^1}`. For prescribed decay rates
+:math:`\lambda_1,\dots,\lambda_m > 0` (a diagonal linear RNN :math:`W = -\operatorname{diag}(\lambda_k)`), the best
+error
 
 .. math::
 
@@ -11,53 +11,20 @@ rates :math:`\lambda_1,\dots,\lambda_m > 0` (a diagonal linear RNN
 
 is a convex problem. This module computes it in three ways.
 
-* :func:`best_l1_fit` — any rates: a linear program (HiGHS) on a graded
-  Gauss–Legendre discretisation of :math:`[0, T]`, in its dual form
-  :math:`\max\{\sum_i y_i\rho(t_i) : B^\top y = -\tau,\ |y_i|\le w_i\}` (only
-  :math:`m` equality constraints), in a well-conditioned basis (shifted Legendre
-  polynomials in :math:`u=e^{-\beta t}` for the grid :math:`\lambda_k=k\beta`,
-  orthonormalised exponentials otherwise). The tail :math:`[T,\infty)` enters
-  exactly, as :math:`\int_T^\infty\rho - \tau\cdot c`, under the sign condition
-  :math:`\rho-\hat\rho` of one sign there, which is checked. The sign changes of the
-  first solution's residual become panel edges and the program is solved again,
-  so that :math:`|\rho-\hat\rho|` is smooth on every panel. The reported error is
-  the :math:`L^1` norm of the fitted residual computed on a second, finer
-  quadrature: an upper bound on :math:`E_m` that is accurate to the
-  discretisation. :func:`fixed_grid_best_l1` combines the two methods on the grid
-  :math:`k\beta`.
-* :func:`fixed_grid_l1_errors` — the grid :math:`\lambda_k = k\beta`, any width:
-  Markov's dual certificate. In :math:`u = e^{-\beta t}` the model is
-  :math:`u\,p(u)` with :math:`\deg p\le m-1` and
-  :math:`\|\rho-up\|_{L^1(dt)} = \beta^{-1}\|q-p\|_{L^1[0,1]}`,
-  :math:`q(u) = \rho(t)/u`. The sign :math:`s_m(u) = \operatorname{sgn}U_m(2u-1)` of the
-  Chebyshev polynomial of the second kind is orthogonal to every polynomial of
-  degree :math:`< m`, so for every :math:`p`
-
-  .. math::
-
-      \|\rho-up\|_{L^1} \ \ge\ \Big|\int_0^\infty\rho(t)\,s_m(e^{-\beta t})\,dt\Big|
-      = \Big|\sum_{j=1}^{m+1}(-1)^j\int_{t_j}^{t_{j-1}}\rho\Big|,
-      \qquad t_j = -\tfrac2\beta\ln\sin\frac{j\pi}{2(m+1)},\ t_0=\infty .
-
-  The bound is attained (Markov's theorem) when the residual of the polynomial
-  interpolating :math:`q` at the :math:`m` zeros of :math:`U_m(2u-1)` changes sign there and
-  nowhere else (always for exponentials :math:`e^{-\kappa t}`, whose :math:`q^{(m)}` has one
-  sign; observed for power laws at every width :math:`\ge2` the book checks);
-  :func:`markov_certificate` computes both sides. The sum costs
-  :math:`O(\min(m, K))` operations with :math:`K = 1000`: beyond the last :math:`K`
-  intervals it is summed by the Euler–Boole formula, so widths like :math:`10^{100}` and,
-  in :math:`\ln m`, far beyond, are cheap. Its absolute accuracy is about
-  :math:`10^{-16}\|\rho\|_1\sqrt{\min(m,K)}` (an alternating sum): fine for the slowly
-  decaying errors of long memories, not for errors below :math:`10^{-12}\|\rho\|_1`.
-* :func:`grid_l1_lower_bound`, :func:`grid_l1_width_bound` — the book's
-  Proposition (Nikolskii's inequality for polynomials,
-  :math:`\max_{[0,1]}|p|\le m^2\|p\|_{L^1[0,1]}` for :math:`\deg p\le m-1`): for every
-  :math:`\eta\in(0,1)` and :math:`T = \beta^{-1}\ln(m^2/\eta)`,
-
-  .. math::
-
-      \Big\|\rho-\sum_{k=1}^m a_ke^{-k\beta t}\Big\|_{L^1}
-      \ \ge\ \frac{\int_T^\infty|\rho| - \eta\|\rho\|_{L^1}}{1+\eta} .
+* :func:`best_l1_fit` — any rates: a linear program (HiGHS) on a graded Gauss–Legendre discretisation of
+  :math:`[0, T]`, in its dual form :math:`\max\{\sum_i y_i\rho(t_i) : B^\top y = -\tau,\ |y_i|\le w_i\}` (only
+  :math:`m` equality constraints), in a well-conditioned basis (shifted Legendre polynomials in
+  :math:`u=e^{-\beta t}` for the grid :math:`\lambda_k=k\beta`, orthonormalised exponentials otherwise). The tail
+  :math:`[T,\infty)` enters exactly, as :math:`\int_T^\infty\rho - \tau\cdot c`, under the sign condition
+  :math:`\rho-\hat\rho` of one sign there, which is checked. The sign changes of the first solution's residual
+  become panel edges and the program is solved again, so that :math:`|\rho-\hat\rho|` is smooth on every panel. The
+  reported error is the :math:`L^1` norm of the fitted residual computed on a second, finer quadrature: an upper
+  bound on :math:`E_m` that is accurate to the discretisation. :func:`fixed_grid_best_l1` combines the two
+  methods on the grid :math:`k\beta`.
+* :func:`fixed_grid_l1_errors`, :func:`markov_certificate` — the grid :math:`\lambda_k = k\beta`, any width:
+  Markov's dual certificate (module :mod:`lrnn._markov`).
+* :func:`grid_l1_lower_bound`, :func:`grid_l1_width_bound` — the book's Proposition (Nikolskii's inequality,
+  module :mod:`lrnn._markov`).
 """
 
 from __future__ import annotations
@@ -68,11 +35,15 @@ from functools import lru_cache
 
 import numpy as np
 from numpy.polynomial import legendre as _leg
+from numpy.typing import ArrayLike
 from scipy import linalg, optimize
 
-from ._quadrature import integrate_half_line
-from ._validation import as_integer, as_real_array, as_real_scalar
-from .kernels import ExponentialSum, Kernel, PowerLaw
+from ._blaschke import as_rates
+from ._linalg import single_threaded
+from ._markov import (_fixed_grid_l1_from_log, _fixed_l1_width, as_widths, fixed_grid_l1_errors,  # noqa: F401
+                      grid_l1_lower_bound, grid_l1_width_bound, l1_scale, markov_certificate)
+from ._validation import as_bool, as_size, check_table
+from .kernels import Kernel
 from .rnn import LinearRNN, as_kernel
 
 __all__ = [
@@ -91,35 +62,14 @@ _GL_CHECK = np.polynomial.legendre.leggauss(12)  # the independent error quadrat
 _GRADING = 16                                      # panels graded towards a kernel's breakpoint
 _PANEL = 0.5                                       # panel width of the program in ln t
 
+#: The most rates of one linear program.
+MAX_L1_RATES = 512
 
-# ============================================================================ BLAS threads
-@lru_cache(maxsize=1)
-def _blas_controller():
-    """A cached ``threadpoolctl.ThreadpoolController`` (None when threadpoolctl is not installed)."""
-    try:
-        from threadpoolctl import ThreadpoolController
-    except ImportError:  # pragma: no cover - threadpoolctl is in the book's requirements
-        return None
-    return ThreadpoolController()
+#: The latest time the program discretises (geometric panels from 0.02/λ_max).
+_T_LIMIT = 1e300
 
-
-class _single_thread_lapack:
-    """Run the BLAS/LAPACK of NumPy and SciPy single-threaded inside the block (threadpoolctl).
-
-    The matrices here have a few hundred to a few thousand rows; on a loaded
-    machine OpenBLAS worker threads spin-wait and make them up to 100x slower.
-    The controller is built once, so entering the block costs about 10 µs.
-    """
-
-    def __enter__(self):
-        ctl = _blas_controller()
-        self._limit = ctl.limit(limits=1, user_api="blas") if ctl is not None else None
-        return self
-
-    def __exit__(self, *exc):
-        if self._limit is not None:
-            self._limit.restore_original_limits()
-        return False
+#: BLAS/LAPACK single-threaded inside a block (the name :mod:`lrnn.plots.rates` uses; see :mod:`lrnn._linalg`).
+_single_thread_lapack = single_threaded
 
 
 def _panels(edges: np.ndarray, rule) -> tuple[np.ndarray, np.ndarray]:
@@ -129,68 +79,7 @@ def _panels(edges: np.ndarray, rule) -> tuple[np.ndarray, np.ndarray]:
     return (mid[:, None] + half[:, None] * rule[0]).ravel(), (half[:, None] * rule[1]).ravel()
 
 
-def _as_rates(rates) -> np.ndarray:
-    r = as_real_array("rates", rates, ndim=1)
-    if r.size == 0:
-        raise ValueError("rates must contain at least one rate")
-    if np.any(r <= 0):
-        raise ValueError(f"rates must be positive (stable modes e^(-rate t)), got minimum {r.min()}")
-    if np.unique(r).size != r.size:
-        raise ValueError("rates must be distinct")
-    return r
-
-
-def _between(target: Kernel, a, b) -> np.ndarray:
-    r""":math:`\int_a^b\rho` for arrays ``a <= b`` (``b`` may be ``inf``), without cancellation in the tail.
-
-    Closed forms for power laws and exponential sums; otherwise differences of the
-    step response, replaced by Gauss–Legendre quadrature where they would cancel.
-    """
-    a, b = np.broadcast_arrays(np.asarray(a, float), np.asarray(b, float))
-    if isinstance(target, PowerLaw):
-        w, om = target.weight, target.omega
-        lead = np.exp(-om * np.log1p(a))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            ratio = np.where(np.isinf(b), np.inf, (b - a) / (1.0 + a))
-        return -w / om * lead * np.expm1(-om * np.log1p(ratio))
-    if isinstance(target, ExponentialSum):
-        lam, wts = target.rates, target.weights
-        with np.errstate(invalid="ignore"):
-            span = np.where(np.isinf(b), np.inf, b - a)[..., None]
-        return np.sum(wts / lam * np.exp(-lam * a[..., None]) * -np.expm1(-lam * span), axis=-1)
-    out = np.empty(a.shape)
-    fin = np.isfinite(b)
-    ya, yb = target.step_response(a[fin]), target.step_response(b[fin])
-    d = yb - ya
-    out[fin] = d
-    risky = np.zeros(a.shape, bool)
-    risky[fin] = np.abs(d) < 1e-6 * np.maximum(np.abs(ya), np.abs(yb))
-    for idx in zip(*np.nonzero(risky)):
-        x, wq = _panels(np.linspace(a[idx], b[idx], 5), _GL_CHECK)
-        out[idx] = float(wq @ np.asarray(target(x), float))
-    for idx in zip(*np.nonzero(~fin)):
-        out[idx] = _tail(target, float(a[idx]), signed=True)
-    return out
-
-
-def _tail(target: Kernel, T: float, *, signed: bool = False) -> float:
-    r""":math:`\int_T^\infty|\rho|` (or :math:`\int_T^\infty\rho` when ``signed``)."""
-    if isinstance(target, PowerLaw):
-        return float((abs(target.weight) if not signed else target.weight) / target.omega
-                     * math.exp(-target.omega * math.log1p(T)))
-    if isinstance(target, ExponentialSum):
-        lam, w = target.rates, target.weights
-        if signed or np.all(w >= 0) or np.all(w <= 0):
-            return float(abs(np.sum(w / lam * np.exp(-lam * T)))) if not signed else float(np.sum(w / lam * np.exp(-lam * T)))
-    # a tail that is negligible at the time scale of the kernel (|ρ(T)|(1 + T) below 1e-18 of ‖ρ‖₁,
-    # e.g. an exponential at 60 of its time constants) is not integrated
-    if abs(float(target(np.asarray(T)))) * (1.0 + T) < 1e-18 * float(target.norm(1)):
-        return 0.0
-    f = (lambda s: float(target(np.asarray(T + s)))) if signed else (lambda s: abs(float(target(np.asarray(T + s)))))
-    return integrate_half_line(f, (), getattr(target, "_timescale", 1.0))
-
-
-# ============================================================================ the linear program
+# ----------------------------------------------------------------------------- the linear program
 @dataclass
 class L1Fit:
     r"""A fitted exponential sum :math:`\hat\rho(t)=\sum_k a_k e^{-\lambda_k t}` and its :math:`L^1` error.
@@ -230,6 +119,7 @@ class L1Fit:
 
     @property
     def weights(self) -> np.ndarray:
+        """The weights :math:`a_k` of the fit (see the class attributes)."""
         if callable(self._weights):
             self._weights = self._weights()
         return self._weights
@@ -282,7 +172,11 @@ class _LegendreBasis:
 
         M = _shifted_legendre_to_power(self.m)
         c = [Fraction(float(x)) for x in coef]
-        mono = [float(sum(c[j] * M[j][i] for j in range(i, self.m))) for i in range(self.m)]
+        try:
+            mono = [float(sum(c[j] * M[j][i] for j in range(i, self.m))) for i in range(self.m)]
+        except OverflowError:
+            raise ValueError(f"the power-basis weights of this width-{self.m} fit overflow float64; evaluate the "
+                             "fit by calling it (a stable basis)") from None
         a_by_k = np.array(mono)  # coefficient of u^(i+1), i.e. of the rate (i+1)β
         k = np.rint(rates / self.beta).astype(int)
         return a_by_k[k - 1]
@@ -324,10 +218,15 @@ def _grid_spacing(rates: np.ndarray) -> float | None:
 
 
 def _horizon(target: Kernel, lam_min: float) -> float:
-    """Where the program's discretisation ends: the model is below e^{-60} of its size beyond."""
+    """Where the program's discretisation ends: the model is below e^{-60} of its size beyond, and the target's
+    features (a lag, the zeros of its ripples) lie well inside."""
     T = 60.0 / lam_min
     bps = [b for b in target._breakpoints() if np.isfinite(b)]
-    return max([T] + [2.0 * b + 10.0 * getattr(target, "_timescale", 1.0) for b in bps])
+    T = max([T] + [2.0 * b + 10.0 * target._timescale for b in bps])
+    if not T <= _T_LIMIT:
+        raise ValueError(f"rates: the slowest rate {lam_min:g} (or the target's features) put the program's horizon "
+                         f"at t = {T:.3g}, beyond the {_T_LIMIT:g} a float64 discretisation resolves")
+    return T
 
 
 def _residual_roots(resid, edges):
@@ -390,31 +289,40 @@ def best_l1_fit(target, rates, *, relative: bool = True, refine: int = 1) -> L1F
 
     Parameters
     ----------
-    target : Kernel
+    target : Kernel or LinearRNN
         The memory kernel :math:`\rho` (any :mod:`lrnn.kernels` kernel with
         :math:`\rho` of one sign at large times).
     rates : array_like, shape (m,)
-        Distinct positive rates :math:`\lambda_k`.
+        Distinct positive rates :math:`\lambda_k`, at most 512 (the program has m equality constraints
+        and a few thousand variables).
     relative : bool, default True
-        Divide errors by :math:`\|\rho\|_{L^1}`.
+        Divide errors by :math:`\|\rho\|_{L^1}` (the zero kernel then raises ``ValueError``).
     refine : int, default 1
         Panel refinement (halves the panels for ``refine=2``): a second
-        discretisation for convergence checks.
+        discretisation for convergence checks; at most 16.
 
     Returns
     -------
     L1Fit
     """
     target = as_kernel(target, "target")
-    lam = _as_rates(rates)
-    if not isinstance(relative, (bool, np.bool_)):
-        raise TypeError(f"relative must be a bool, got {type(relative).__name__}")
-    refine = as_integer("refine", refine)
-    with _single_thread_lapack():
-        return _best_l1_fit(target, lam, bool(relative), refine)
+    lam = as_rates(rates, limit=MAX_L1_RATES, why="the linear program grows with the number of rates")
+    relative = as_bool("relative", relative)
+    refine = as_size("refine", refine, limit=16, why="the linear program's size grows with it")
+    scale = l1_scale(target, relative)
+    if target.is_zero:
+        return _zero_fit(lam, relative)
+    with single_threaded():
+        return _best_l1_fit(target, lam, relative, refine, scale)
 
 
-def _best_l1_fit(target: Kernel, lam: np.ndarray, relative: bool, refine: int) -> L1Fit:
+def _zero_fit(lam: np.ndarray, relative: bool) -> L1Fit:
+    """The best fit of the zero kernel: all weights zero, error zero."""
+    return L1Fit(rates=lam, error=0.0, lp_value=0.0, sign_changes=np.empty(0), relative=relative,
+                 _evaluate=lambda t: np.zeros(np.shape(t)), _weights=np.zeros(lam.size))
+
+
+def _best_l1_fit(target: Kernel, lam: np.ndarray, relative: bool, refine: int, scale: float) -> L1Fit:
     m = lam.size
     T = _horizon(target, float(lam.min()))
     t_lo = 0.02 / float(lam.max())
@@ -432,7 +340,7 @@ def _best_l1_fit(target: Kernel, lam: np.ndarray, relative: bool, refine: int) -
     edges = np.unique(np.concatenate(edges))
     edges = edges[(edges >= 0) & (edges <= T)]
 
-    tail_signed = _tail(target, T, signed=True)
+    tail_signed = float(target.tail(T))
     s_T = 1.0 if tail_signed >= 0 else -1.0
 
     basis = _LegendreBasis(beta, m) if beta is not None else _ExponentialBasis(lam)
@@ -442,6 +350,8 @@ def _best_l1_fit(target: Kernel, lam: np.ndarray, relative: bool, refine: int) -
         # min Σ w_i |ρ_i − (Bc)_i| + s_T (∫_T^∞ρ − τ·c), in the masses z_i = y_i / w_i ∈ [−1, 1] and an
         # orthonormal basis of diag(w) B (QR): max Σ (w_i ρ_i) z_i  s.t.  Qᵀz = −s_T R⁻ᵀτ,  |z_i| ≤ 1.
         t, w = _panels(edges, rule)
+        check_table("rates", t.size, m, why="linear-program matrix (nodes × rates; fewer rates or a smaller "
+                    "refine)")
         Bw = basis.matrix(t) * w[:, None]
         Q, R = linalg.qr(Bw, mode="economic")
         rhs = -s_T * linalg.solve_triangular(R, tau, trans="T")
@@ -449,7 +359,8 @@ def _best_l1_fit(target: Kernel, lam: np.ndarray, relative: bool, refine: int) -
         res = optimize.linprog(-r, A_eq=Q.T, b_eq=rhs, bounds=(-1.0, 1.0), method="highs-ds",
                                options={"presolve": False})
         if res.status != 0:  # pragma: no cover - HiGHS reports infeasibility/failure
-            raise RuntimeError(f"the linear program failed: {res.message}")
+            raise ValueError(f"rates: the linear program failed ({res.message}); the rates may be too "
+                             "ill-conditioned for the discretisation")
         coef = linalg.solve_triangular(R, -np.asarray(res.eqlin.marginals))
         return coef, -res.fun + s_T * tail_signed
 
@@ -472,8 +383,9 @@ def _best_l1_fit(target: Kernel, lam: np.ndarray, relative: bool, refine: int) -
         err = body + abs(tail_signed - model_tail)
         # beyond T the residual has the sign of ρ unless the model matters there: bound the difference
         if s_T * resid(np.array([T]))[0] < 0 and 2.0 * basis.tail_bound(T, coef) > 1e-9 * err:
-            raise RuntimeError("the fitted model is not negligible at the horizon T = 60/min(rates); "
-                               "the tail of the L1 error is uncertain")
+            raise ValueError("rates: the fitted model is not negligible at the horizon T = 60/min(rates), so the "
+                             "tail of the L1 error is uncertain (the target changes sign late or the rates are "
+                             "too ill-conditioned)")
         return err, roots, fhat
 
     err, roots, fhat = l1_of(coef)
@@ -488,315 +400,49 @@ def _best_l1_fit(target: Kernel, lam: np.ndarray, relative: bool, refine: int) -
         err_m, roots_m, fhat_m = l1_of(c_markov)
         if err_m < err:
             coef, err, roots, fhat = c_markov, err_m, roots_m, fhat_m
-    scale = float(target.norm(1)) if relative else 1.0
+    if not (np.isfinite(err) and np.isfinite(value)):
+        raise ValueError("the L1 error overflows float64 (the kernel's weights are too large)")
     return L1Fit(rates=lam, error=err / scale, lp_value=value / scale, sign_changes=roots,
                  relative=bool(relative), _evaluate=fhat, _weights=lambda: basis.weights(coef, lam))
 
 
-# ============================================================================ Markov's dual certificate
-_K_DIRECT = 1000  # intervals summed one by one; the rest by the Euler–Boole formula (error ~1e-11 relative)
+# ----------------------------------------------------------------------------- the grid, both methods
+def fixed_grid_best_l1(target: Kernel | LinearRNN, widths: ArrayLike, beta: float = 1.0, *, relative: bool = True,
+                       certify_up_to: int = 64) -> np.ndarray:
+    r"""Best :math:`L^1` errors on the grid :math:`\lambda_k = k\beta`: Markov's value where it is attained.
 
-
-def _markov_points_from_log(L: float, beta: float, j: np.ndarray) -> np.ndarray:
-    r""":math:`t_j = -\tfrac2\beta\ln\sin\frac{j\pi}{2(m+1)}` from :math:`L=\ln(m+1)`, for any size of m."""
-    x = 0.5 * np.pi * j * np.exp(-L)               # jπ/(2(m+1)), may underflow to 0 for huge m
-    log_sinc = np.log(np.sinc(x / np.pi))          # ln(sin x / x)
-    return (2.0 / beta) * (L - np.log(0.5 * np.pi * j) - log_sinc)
-
-
-def _markov_value(target: Kernel, L: float, beta: float) -> float:
-    r"""Signed :math:`\sum_{j=1}^{m+1}(-1)^{j+1}\int_{t_j}^{t_{j-1}}\rho` for :math:`m+1 = e^L` (m integer or huge).
-
-    The intervals are :math:`J_j = [t_j, t_{j-1}]`, :math:`t_0=\infty`, :math:`t_{m+1}=0`.
-    Up to ``_K_DIRECT`` intervals are summed one by one; for more, the intervals
-    :math:`j\le K` are summed and the rest, :math:`(-1)^K\sum_{i\ge0}(-1)^iF(i)` with
-    :math:`F(i)=\int_{J_{K+1+i}}\rho`, by the Euler–Boole formula
-    :math:`\tfrac12F(0)-\tfrac14F'(0)` (F is smooth in i and vanishes near t = 0).
-    """
-    n_int = math.exp(L) if L < 700.0 else math.inf        # m + 1
-    if n_int <= _K_DIRECT + 0.5:
-        K = int(round(n_int))
-        j = np.arange(1, K + 1, dtype=float)
-        tj = _markov_points_from_log(L, beta, j)
-        tj[-1] = 0.0                                      # t_{m+1} = 0 exactly
-        f = _between(target, tj, np.concatenate([[np.inf], tj[:-1]]))
-        signs = np.where(np.arange(1, K + 1) % 2 == 1, 1.0, -1.0)
-        return float(np.sum(signs * f))
-    K = _K_DIRECT
-    j = np.arange(1, K + 3, dtype=float)                  # t_1 .. t_{K+2}
-    tj = _markov_points_from_log(L, beta, j)
-    f = _between(target, tj, np.concatenate([[np.inf], tj[:-1]]))   # f_1 .. f_{K+2}
-    signs = np.where(np.arange(1, K + 1) % 2 == 1, 1.0, -1.0)
-    head = float(np.sum(signs * f[:K]))
-    F0, Fp1, Fm1 = f[K], f[K + 1], f[K - 1]               # F(0) = f_{K+1}, F(1) = f_{K+2}, F(−1) = f_K
-    rest = 0.5 * F0 - 0.125 * (Fp1 - Fm1)
-    return head + (-1.0) ** K * rest
-
-
-def fixed_grid_l1_errors(target, widths, beta: float = 1.0, *, relative: bool = True) -> np.ndarray:
-    r"""Markov's lower bound on the best :math:`L^1` error on the grid :math:`\lambda_k = k\beta`, any width.
-
-    .. math::
-
-        D_m = \Big|\sum_{j=1}^{m+1}(-1)^j\int_{t_j}^{t_{j-1}}\rho(t)\,dt\Big|,\qquad
-        t_j = -\frac2\beta\ln\sin\frac{j\pi}{2(m+1)},\quad t_0 = \infty,
-
-    the value of :math:`\int_0^\infty\rho\,s_m` for the sign :math:`s_m(t)=\operatorname{sgn}
-    U_m(2e^{-\beta t}-1)`, which is orthogonal to every :math:`e^{-k\beta t}`,
-    :math:`k\le m`. So :math:`D_m \le E_m` for every target, with equality when the
-    residual of Markov's interpolant changes sign exactly at the :math:`t_j`
-    (:func:`markov_certificate` checks it; it holds for the power laws of the
-    book at every width checked). Up to 1000 intervals are summed one
-    by one; beyond, the rest by the Euler–Boole formula
-    :math:`\sum_{i\ge0}(-1)^iF(i)\approx\tfrac12F(0)-\tfrac14F'(0)` (the intervals
-    near :math:`t=0` are tiny and vary smoothly).
+    For widths up to ``certify_up_to`` Markov's certificate is computed (:func:`markov_certificate`); where the
+    interpolant does not attain the bound (it can fail at the first widths, e.g. :math:`m = 1` for
+    :math:`(1+t)^{-2}`), the error of the linear program's fit (:func:`best_l1_fit`) is returned instead. Beyond,
+    Markov's value :func:`fixed_grid_l1_errors` is returned: a lower bound that equals the best error for every
+    power law and width the book checks.
 
     Parameters
     ----------
-    target : Kernel
+    target : Kernel or LinearRNN
+        The kernel ρ (scalar input).
     widths : array_like
-        Widths :math:`m\ge1` (floats allowed, up to about :math:`10^{300}`).
+        Widths :math:`m \ge 1`, at most 1000 of them.
     beta : float, default 1.0
-        Grid spacing (the stability margin).
+        Grid spacing.
     relative : bool, default True
-        Divide by :math:`\|\rho\|_{L^1}`.
+        Divide by :math:`\|\rho\|_{L^1}` (the zero kernel then raises ``ValueError``).
+    certify_up_to : int, default 64
+        Certify widths up to this one (at most 512).
 
     Returns
     -------
     numpy.ndarray
     """
     target = as_kernel(target, "target")
-    ms = np.atleast_1d(as_real_array("widths", widths, ndim=(0, 1)))
-    if ms.size == 0 or np.any(ms < 1):
-        raise ValueError(f"widths must be at least 1, got {ms.tolist()}")
-    beta = as_real_scalar("beta", beta, positive=True)
-    scale = float(target.norm(1)) if relative else 1.0
-    return np.array([abs(_markov_value(target, math.log(round(m) + 1.0), beta)) for m in ms]) / scale
-
-
-def _fixed_grid_l1_from_log(target: Kernel, L: float, beta: float) -> float:
-    """Markov's value for m + 1 = e^L (relative), L any positive float (m beyond float range allowed)."""
-    return abs(_markov_value(target, L, beta)) / float(target.norm(1))
-
-
-def fixed_grid_best_l1(target, widths, beta: float = 1.0, *, relative: bool = True,
-                       certify_up_to: int = 64) -> np.ndarray:
-    r"""Best :math:`L^1` errors on the grid :math:`\lambda_k = k\beta`: Markov's value where it is attained.
-
-    For widths up to ``certify_up_to`` Markov's certificate is computed
-    (:func:`markov_certificate`); where the interpolant does not attain the bound (it
-    can fail at the first widths, e.g. :math:`m = 1` for :math:`(1+t)^{-2}`), the error
-    of the linear program's fit (:func:`best_l1_fit`) is returned instead. Beyond,
-    Markov's value :func:`fixed_grid_l1_errors` is returned: a lower bound that equals
-    the best error for every power law and width the book checks.
-    """
-    target = as_kernel(target, "target")
-    ms = np.atleast_1d(as_real_array("widths", widths, ndim=(0, 1)))
-    certify_up_to = as_integer("certify_up_to", certify_up_to, minimum=0)
+    ms = as_widths(widths, limit=1000)
+    certify_up_to = as_size("certify_up_to", certify_up_to, minimum=0, limit=MAX_L1_RATES,
+                            why="uncertified widths fall back to a linear program of that size")
     out = fixed_grid_l1_errors(target, ms, beta, relative=relative)
     for i, m in enumerate(ms):
         m = int(round(m))
-        if m <= certify_up_to:
+        if m <= certify_up_to and not target.is_zero:
             lower, upper = markov_certificate(target, m, beta, relative=relative)
             if upper > lower * (1.0 + 1e-9):
                 out[i] = best_l1_fit(target, beta * np.arange(1.0, m + 1.0), relative=relative).error
     return out
-
-
-def markov_certificate(target, width: int, beta: float = 1.0, *, relative: bool = True) -> tuple[float, float]:
-    r"""Both sides of Markov's certificate on the grid :math:`\lambda_k = k\beta`: ``(lower, upper)``.
-
-    ``lower`` is :func:`fixed_grid_l1_errors` (a lower bound on :math:`E_m`);
-    ``upper`` is the :math:`L^1` error of the exponential sum :math:`u\,P(u)`, where
-    :math:`P` interpolates :math:`q(u) = \rho(t)/u` at the zeros
-    :math:`u_j=\cos^2\frac{j\pi}{2(m+1)}` of :math:`U_m(2u-1)` (barycentric formula),
-    by composite Gauss–Legendre between the :math:`t_j` (and geometric panels
-    beyond :math:`t_m`): an upper bound. When they agree, the interpolant is the
-    best :math:`L^1` approximation and :math:`E_m` is known exactly.
-
-    Parameters
-    ----------
-    target : Kernel
-    width : int
-        :math:`1 \le m \le 4096`.
-    beta : float, default 1.0
-    relative : bool, default True
-    """
-    target = as_kernel(target, "target")
-    m = as_integer("width", width)
-    if m > 4096:
-        raise ValueError(f"width must be at most 4096 for the interpolation certificate, got {m}")
-    beta = as_real_scalar("beta", beta, positive=True)
-    lower = float(fixed_grid_l1_errors(target, [m], beta, relative=relative)[0])
-    j = np.arange(1, m + 1)
-    th = j * np.pi / (m + 1)                      # 2u − 1 = cos θ_j: the zeros of U_m
-    xj = np.cos(th)
-    uj = 0.5 * (1.0 + xj)
-    tj = -np.log(uj) / beta
-    qj = np.asarray(target(tj), float) / uj
-    wj = (-1.0) ** j * np.sin(th) ** 2            # barycentric weights of the U_m zeros
-
-    def fhat(t):
-        u = np.exp(-beta * t)
-        x = 2.0 * u - 1.0
-        d = x[:, None] - xj[None, :]
-        exact = d == 0
-        with np.errstate(divide="ignore", invalid="ignore"):
-            c = wj / d
-            p = (c @ qj) / c.sum(axis=1)
-        hit = exact.any(axis=1)
-        if hit.any():
-            p[hit] = qj[np.argmax(exact[hit], axis=1)]
-        return u * p
-
-    t_sorted = np.sort(tj)
-    T = t_sorted[-1] + 60.0 / beta
-    geo = t_sorted[-1] * np.exp(0.05 * np.arange(1, int(math.ceil(math.log(T / t_sorted[-1]) / 0.05)) + 1))
-    sub = np.linspace(0.0, 1.0, 5)
-    inner = np.concatenate([[0.0], t_sorted])
-    edges = np.unique(np.concatenate([(inner[:-1, None] + np.diff(inner)[:, None] * sub).ravel(), geo]))
-    tq, wq = _panels(edges, _GL_CHECK)
-    body = float(wq @ np.abs(np.asarray(target(tq), float) - fhat(tq)))
-    tail = _tail(target, float(edges[-1]))
-    upper = body + tail
-    if relative:
-        upper /= float(target.norm(1))
-    return lower, upper
-
-
-# ============================================================================ Nikolskii: the Proposition
-def _log_eta_grid():
-    return np.linspace(-700.0, -1e-9, 7001)
-
-
-def grid_l1_lower_bound(target, widths, beta: float = 1.0, *, relative: bool = True) -> np.ndarray:
-    r"""The Proposition's lower bound on the best :math:`L^1` error on the grid :math:`\lambda_k=k\beta`.
-
-    .. math::
-
-        E_m \ \ge\ \sup_{0<\eta<1}\frac{\int_T^\infty|\rho| - \eta\|\rho\|_{L^1}}{1+\eta},
-        \qquad T = \frac1\beta\ln\frac{m^2}{\eta},
-
-    maximised over :math:`\ln\eta` on a grid of step 0.1 in :math:`[-700, 0)` (a
-    slightly smaller value than the supremum is still a valid bound). Zero where
-    no :math:`\eta` gives a positive value.
-
-    Parameters
-    ----------
-    target : Kernel
-    widths : array_like
-        Widths :math:`m\ge1`.
-    beta : float, default 1.0
-    relative : bool, default True
-        Divide by :math:`\|\rho\|_{L^1}`.
-    """
-    target = as_kernel(target, "target")
-    ms = np.atleast_1d(as_real_array("widths", widths, ndim=(0, 1)))
-    if ms.size == 0 or np.any(ms < 1):
-        raise ValueError(f"widths must be at least 1, got {ms.tolist()}")
-    beta = as_real_scalar("beta", beta, positive=True)
-    n1 = float(target.norm(1))
-    le = _log_eta_grid()[::100]
-    le = np.concatenate([le, np.linspace(-30.0, -1e-9, 3001)])
-    eta = np.exp(le)
-    out = []
-    for m in ms:
-        T = (2.0 * math.log(m) - le) / beta
-        if isinstance(target, PowerLaw):
-            tails = abs(target.weight) / target.omega * np.exp(-target.omega * np.log1p(T))
-        else:
-            tails = np.array([_tail(target, float(x)) for x in T])
-        val = np.max((tails - eta * n1) / (1.0 + eta))
-        out.append(max(val, 0.0))
-    out = np.array(out)
-    return out / n1 if relative else out
-
-
-def grid_l1_width_bound(target, epsilon: float, beta: float = 1.0) -> float:
-    r"""The Proposition's lower bound on the width that reaches relative :math:`L^1` error :math:`\epsilon`.
-
-    On the grid :math:`\lambda_k = k\beta`, a width :math:`m` with
-    :math:`E_m\le\epsilon\|\rho\|_{L^1}` needs, for every :math:`\eta\in(0,1)`,
-    :math:`\int_{T}^\infty|\rho|\le(\epsilon(1+\eta)+\eta)\|\rho\|_{L^1}` at
-    :math:`T=\beta^{-1}\ln(m^2/\eta)`, hence :math:`m \ge \sqrt\eta\,e^{\beta T_\eta/2}`
-    where :math:`T_\eta` is the time at which the relative tail of :math:`|\rho|` equals
-    :math:`\epsilon(1+\eta)+\eta` (for :math:`(1+t)^{-(1+\omega)}`:
-    :math:`T_\eta = (\epsilon(1+\eta)+\eta)^{-1/\omega}-1`).
-
-    Returns
-    -------
-    float
-        :math:`\log_{10}` of the largest of these lower bounds over a grid of
-        :math:`\eta` (computed in log space; finite up to :math:`\log_{10}m\approx10^{308}`).
-        A **lower bound** on the required width, not the width itself.
-    """
-    target = as_kernel(target, "target")
-    epsilon = as_real_scalar("epsilon", epsilon, positive=True)
-    if not epsilon < 1:
-        raise ValueError(f"epsilon must be a relative error in (0, 1), got {epsilon}")
-    beta = as_real_scalar("beta", beta, positive=True)
-    le = np.concatenate([np.linspace(-700.0, -31.0, 670), np.linspace(-30.0, -1e-9, 3001)])
-    eta = np.exp(le)
-    level = epsilon * (1.0 + eta) + eta
-    ok = level < 1.0
-    le, eta, level = le[ok], eta[ok], level[ok]
-    if isinstance(target, PowerLaw):
-        # T = level^(−1/ω) − 1, in log space: ln(1 + T) = −ln(level)/ω
-        log1pT = -np.log(level) / target.omega
-        with np.errstate(over="ignore"):
-            T = np.where(log1pT < 700.0, np.expm1(np.minimum(log1pT, 700.0)), np.exp(np.minimum(log1pT, 709.0)))
-    else:
-        n1 = float(target.norm(1))
-        T = np.array([_invert_tail(target, lv * n1) for lv in level])
-    log10m = 0.5 * le / math.log(10.0) + 0.5 * beta * T / math.log(10.0)
-    return float(max(np.max(log10m), 0.0))
-
-
-def _invert_tail(target: Kernel, level: float) -> float:
-    """The time T with ∫_T^∞|ρ| = level (bracketing and Brent)."""
-    hi = 1.0
-    while _tail(target, hi) > level:
-        hi *= 2.0
-        if hi > 1e12:
-            return hi
-    return optimize.brentq(lambda x: _tail(target, x) - level, 0.0, hi, xtol=1e-12 * hi)
-
-
-# ============================================================================ helpers for required_width
-def _fixed_l1_width(target: Kernel, epsilon: float, beta: float, max_log_width: float):
-    """A lower bound ``w`` on the width whose best L¹ error reaches ε on the grid kβ: ``(m, ln(w+1), D_w)``.
-
-    ``w`` is one more than a width with Markov value D > ε (so E > ε there and at every smaller
-    width). Widths up to 64 are scanned (D need not decrease at the very first widths); beyond,
-    doubling and bisection keep the invariant D(lo) > ε, in integers up to 2^40 and then in
-    ln(m+1) (``m`` is None there).
-    """
-    val = lambda L: _fixed_grid_l1_from_log(target, L, beta)  # noqa: E731
-    first = np.array([val(math.log(m + 1.0)) for m in range(1, 65)])
-    if first[-1] <= epsilon:
-        bad = np.flatnonzero(first > epsilon)
-        w = int(bad[-1]) + 2 if bad.size else 1
-        return w, math.log(w + 1.0), float(first[w - 1])
-    lo_m, hi_m = 64, 128
-    while hi_m < 2**40:
-        if val(math.log(hi_m + 1.0)) <= epsilon:
-            while hi_m - lo_m > 1:
-                mid = (lo_m + hi_m) // 2
-                if val(math.log(mid + 1.0)) <= epsilon:
-                    hi_m = mid
-                else:
-                    lo_m = mid
-            return hi_m, math.log(hi_m + 1.0), val(math.log(hi_m + 1.0))
-        lo_m, hi_m = hi_m, 2 * hi_m
-    a, b = math.log(lo_m + 1.0), 2.0 * math.log(lo_m + 1.0)
-    while val(b) > epsilon:
-        a, b = b, 2.0 * b
-        if b > max_log_width:
-            return None, b, val(b)
-    while b - a > 1e-12 * b:
-        mid = 0.5 * (a + b)
-        if val(mid) <= epsilon:
-            b = mid
-        else:
-            a = mid
-    return None, b, val(b)
