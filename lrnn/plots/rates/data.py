@@ -298,7 +298,13 @@ def _curse_data(omegas: tuple) -> dict:
         target = PowerLaw(om)
         l2.append(R.fixed_grid_errors(target, np.exp(logm)))
         l1.append(np.array([L1._fixed_grid_l1_from_log(target, math.exp(x), 1.0) for x in logL]))
-    return dict(omegas=np.array(omegas), l2_logm=logm, l2_err=np.array(l2), l1_logL=logL, l1_err=np.array(l1))
+    out = dict(omegas=np.array(omegas), l2_logm=logm, l2_err=np.array(l2), l1_logL=logL, l1_err=np.array(l1))
+    _CURVES[id(out)] = omegas
+    return out
+
+
+#: id → omegas of the curves made by :func:`_curse_data` (so that their widths can be cached as well).
+_CURVES: dict[int, tuple] = {}
 
 
 def curse_data(omegas: tuple = CURSE_OMEGAS) -> dict:
@@ -362,6 +368,18 @@ def widths_from_curves(data: dict, epsilon: float) -> dict:
     if not isinstance(data, dict) or any(k not in data for k in keys):
         raise TypeError(f"data must be the dict returned by curse_data (keys {keys})")
     epsilon = as_real_scalar("epsilon", epsilon, minimum=1e-12, below=1.0)
+    omegas = tuple(float(om) for om in data["omegas"])
+    if _CURVES.get(id(data)) == omegas and data is _curse_data(omegas):   # the cached curves: cache the widths too
+        return {k: v.copy() for k, v in _cached_widths(omegas, epsilon).items()}
+    return _widths_from_curves(data, epsilon)
+
+
+@lru_cache(maxsize=64)
+def _cached_widths(omegas: tuple, epsilon: float) -> dict:
+    return _widths_from_curves(_curse_data(omegas), epsilon)
+
+
+def _widths_from_curves(data: dict, epsilon: float) -> dict:
     l2, l1, bound = [], [], []
     law = np.log(2.0 * np.asarray(data["l2_logm"]) + _LAW_SHIFT)     # ln E is nearly linear in this variable
     for i, om in enumerate(data["omegas"]):
