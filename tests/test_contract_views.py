@@ -96,6 +96,31 @@ FIGURES = [
 ]
 
 
+def _widget(make):
+    """A widget made contract-checkable: built, its figure detached from pyplot (nothing to close)."""
+    def call(**kwargs):
+        ui = make(**kwargs)
+        return len(ui.children)
+    call.__name__ = call.__qualname__ = getattr(make, "__name__", "widget")
+    return call
+
+
+def _widgets():
+    pytest.importorskip("ipywidgets")
+    from lrnn.widgets import approximation as wa
+    from lrnn.widgets import memory as wm
+    from lrnn.widgets import rates as wr
+
+    return [
+        Contract(_widget(wm.kernel_explorer), dict(family="delayed", memory=3.0, signal="step"),
+                 name="widgets.memory.kernel_explorer"),
+        Contract(_widget(wm.rnn_explorer), dict(units=3), name="widgets.memory.rnn_explorer"),
+        Contract(_widget(wa.width_explorer), dict(name="exponential", m=3), name="widgets.approximation.width_explorer"),
+        Contract(_widget(wa.muntz_explorer), dict(kappa=0.5), name="widgets.approximation.muntz_explorer"),
+        Contract(_widget(wr.required_width), dict(value=0.1), name="widgets.rates.required_width"),
+    ]
+
+
 @pytest.mark.parametrize("contract", VIEWS + PLOT_DATA, ids=str)
 def test_contract(contract):
     contract.check()
@@ -104,3 +129,8 @@ def test_contract(contract):
 @pytest.mark.parametrize("contract", FIGURES, ids=str)
 def test_contract_figures(contract):
     contract.check()
+
+
+@pytest.mark.parametrize("index", range(5))
+def test_contract_widgets(index):
+    _widgets()[index].check()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import kernels as _kernels
-from ..._validation import as_real_array, as_real_scalar
+from ..._validation import as_real_array, as_real_scalar, as_size
 from ...signals import smooth_random, time_grid
 from ...views import mollified_sign, modal_rnn, norm_attainment, three_views
 from .._common import COLUMN, discard_on_error, legend_above
@@ -29,7 +29,7 @@ def draw_norm_attainment(axes, kernel=None, widths=(1.0, 0.3, 0.1, 0.03, 0.01), 
     t, dt : float
         Output time and sampling step.
     show : int, default 2
-        How many of the inputs (the first ``show`` widths) to draw on the left.
+        How many of the inputs (the first ``show`` widths, 0 to 6) to draw on the left.
 
     Returns
     -------
@@ -42,10 +42,12 @@ def draw_norm_attainment(axes, kernel=None, widths=(1.0, 0.3, 0.1, 0.03, 0.01), 
     l1 = kernel.norm(1)
     ax_x, ax_v = np.ravel(axes)[:2]
     s = np.linspace(0.0, t, 1201)
-    rho = kernel(s)
+    rho = np.asarray(kernel(s), dtype=float)
+    peak = float(np.max(np.abs(rho)))
     ax_x.axhline(0.0, color="0.6", lw=0.8)
-    ax_x.plot(s, rho / np.max(np.abs(rho)), color=COLORS["black"], lw=1.2, label=r"kernel $\rho(s)/\max|\rho|$")
-    for i, eps in enumerate(widths[: max(0, int(show))]):
+    ax_x.plot(s, rho / peak if peak > 0 else rho, color=COLORS["black"], lw=1.2, label=r"kernel $\rho(s)/\max|\rho|$")
+    show = as_size("show", show, limit=len(CYCLE) - 1, why="inputs drawn in distinct colours", minimum=0)
+    for i, eps in enumerate(widths[:show]):
         ax_x.plot(s, mollified_sign(kernel, s, float(eps), horizon=t), color=CYCLE[(i + 1) % len(CYCLE)],
                   ls=LINESTYLES[(i + 1) % len(LINESTYLES)], lw=1.8,
                   label=rf"input $x_\varsigma(t-s)$, $\varsigma={eps:g}$")
