@@ -1,11 +1,21 @@
 """Benchmarks of lrnn.training (chapter 4), reported as ratios measured in one run.
 
+0. The one training loop (issue 15): ``lrnn.train`` plain, through the identity parameterisation
+   (``reparam="direct"``, required within 1.3x of plain with identical losses) and through ``"exp"``, against the
+   naive loop the former second loop amounted to (each step calls the validated public ``loss_and_gradient``,
+   which re-validates its arguments and rebuilds the objective); and ``train_reparameterised_many`` (eight runs in
+   one batch) against the same eight runs one at a time.
 1. One closed-form training step (loss + gradient + update; gradient descent and heavy ball) versus one step of
    backpropagation through an Euler-discretised RNN on a batch of sampled white-noise sequences (the naive method:
    a torch loop over time), and versus one step of ``training.train_sampled`` (the same empirical loss as a
    quadratic form in the discrete kernel, with its chain-rule gradient).
 2. The chapter's escape-time experiments: eleven lags (4–14) of the free model and of the reduced model (flow with
    exact escape times, slow-manifold estimate, lower bound).
+4. Heavy but valid inputs (issue 16): CPU time and peak traced memory (``tracemalloc``, which sees NumPy's
+   buffers) of the largest documented sizes: ``train_sampled`` at the longest sequence (T = 4096) and a large
+   batch, 4000 steps of ``train`` with 256 units, the flow of the plateau problem at lags 30 and 50 to t = 1e9
+   (the default tolerances exhaust the evaluation budget and say so; BDF with atol = 1e-10 finishes), the
+   perturbation error of a 64-unit model.
 3. Live-widget updates of ``lrnn.widgets.training`` (blitting: only the changing artists are redrawn) against the
    naive update they replace (a new figure, drawn and encoded as PNG, plus, for the escape widget, the five
    reduced-model flows the previous version integrated on every update). Python (CPU) time of the update, which is
@@ -80,6 +90,113 @@ def euler_bptt_step(target, w0, a0, *, dt, horizon, n_eval, batch, seed=0):
     return sec, abs(est - exact) / exact
 
 
+def naive_gd(target, init, steps, lr):
+    """Gradient descent calling the public, validated loss_and_gradient at every step (no objective kept)."""
+    w = -np.diag(np.asarray(init.W)).copy()
+    a = np.asarray(init.c).copy()
+    losses = np.empty(steps + 1)
+    for k in range(steps + 1):
+        J, gw, ga = training.loss_and_gradient(target, w, a)
+        losses[k] = J
+        if k < steps:
+            w, a = w - lr * gw, a - lr * ga
+    return losses
+
+
+def one_loop_section():
+    print("## 0. The one training loop (plateau problem, lag 6, two units, 4000 steps)")
+    target, init, _ = training.plateau_problem(6.0)
+    steps = 4000
+    print(f"{'optimizer':10s} {'plain':>10s} {'direct':>10s} {'ratio':>6s} {'identical':>9s} {'exp':>10s} "
+          f"{'ratio':>6s} {'naive loop':>11s} {'ratio':>6s}")
+    for opt, lr in (("gd", 0.05), ("momentum", 0.005), ("adam", 0.01)):
+        calls = {"plain": lambda: lrnn.train(target, init, steps, lr, opt),
+                 "direct": lambda: lrnn.train(target, init, steps, lr, opt, reparam="direct"),
+                 "exp": lambda: lrnn.train(target, init, steps, lr, opt, reparam="exp")}
+        if opt == "gd":
+            calls["naive"] = lambda: naive_gd(target, init, steps, lr)
+        try:
+            calls["direct"]()
+        except ValueError:                  # an lrnn without momentum through a parameterisation (before issue 15)
+            del calls["direct"], calls["exp"]
+        best = {name: float("inf") for name in calls}
+        for _ in range(9):                  # interleaved, so that a change of load hits every variant alike
+            for name, fn in calls.items():
+                best[name] = min(best[name], cpu_best(fn, repeat=1))
+        us = 1e6 / steps
+        row = f"{opt:10s} {best['plain'] * us:7.1f} µs "
+        if "direct" in best:
+            same = np.array_equal(calls["plain"]().loss, calls["direct"]().loss)
+            row += (f"{best['direct'] * us:7.1f} µs {best['direct'] / best['plain']:5.2f}x {str(same):>9s} "
+                    f"{best['exp'] * us:7.1f} µs {best['exp'] / best['plain']:5.2f}x ")
+        else:
+            row += f"{'(not supported)':>44s} "
+        if "naive" in best:
+            assert np.allclose(naive_gd(target, init, 50, lr), lrnn.train(target, init, 50, lr).loss, rtol=1e-12)
+            row += f"{best['naive'] * us:8.1f} µs {best['naive'] / best['plain']:5.2f}x"
+        print(row)
+    from lrnn import reparam
+
+    kappa = np.geomspace(0.02, 2.0, 6)
+    tl = kernels.ExponentialSum(kappa, 0.5 * np.sqrt(kappa))
+    best3 = lrnn.fit(tl, 3)
+    near = LinearRNN.diagonal(-np.diag(best3.W) * 1.001, best3.c)
+    names = [n for n in reparam.NAMES for _ in (0.8, 1.25)]
+    lrs = [0.01 * f for _ in reparam.NAMES for f in (0.8, 1.25)]
+    t_many = cpu_best(lambda: reparam.train_reparameterised_many(tl, near, names, lrs, 3000), repeat=3)
+    t_single = cpu_best(lambda: [reparam.train_reparameterised(tl, near, n, 3000, lr) for n, lr in zip(names, lrs)],
+                        repeat=3)
+    print(f"train_reparameterised_many, 8 runs x 3000 steps: {t_many * 1e3:.0f} ms; the same runs one at a time: "
+          f"{t_single * 1e3:.0f} ms ({t_single / t_many:.1f}x)")
+
+
+def measured(fn):
+    """(CPU seconds, peak traced MiB, result or the exception) of one call."""
+    import tracemalloc
+
+    tracemalloc.start()
+    t0 = time.process_time()
+    try:
+        out = fn()
+    except Exception as exc:  # noqa: BLE001 - reported, not raised
+        out = exc
+    sec = time.process_time() - t0
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    return sec, peak, out
+
+
+def heavy_section():
+    from lrnn import memory, sampled
+
+    print("\n## 4. Heavy valid inputs: CPU time and peak traced memory")
+    target, init, E = training.plateau_problem(6.0)
+    rows = [
+        ("train_sampled, T = 4096 (horizon 400, dt 0.1, n_eval 96), batch 64, 20 steps",
+         lambda: sampled.train_sampled(target, init, 20, 0.01, dt=0.1, horizon=400.0, n_eval=96, batch=64)),
+        ("train_sampled, T = 320, batch 16384 (the largest batch), 20 steps",
+         lambda: sampled.train_sampled(target, init, 20, 0.01, dt=0.1, horizon=22.0, n_eval=100, batch=16384)),
+        ("train, 256 units, 4000 steps (GD)",
+         lambda: lrnn.train(target, LinearRNN.diagonal(np.geomspace(0.05, 20.0, 256), np.full(256, 1e-3)), 4000,
+                            1e-4)),
+        ("perturbation_error, 64 units, 50 deltas, 32 sign vectors",
+         lambda: memory.perturbation_error(kernels.PowerLaw(0.5), LinearRNN.diagonal(np.geomspace(0.01, 10, 64),
+                                                                                     np.full(64, 0.05)),
+                                           np.linspace(0.0, 0.02, 50))),
+    ]
+    for lag in (30.0, 50.0):
+        tg, ini, El = training.plateau_problem(lag)
+        rows.append((f"gradient_flow, plateau lag {lag:.0f} to t = 1e9, defaults (LSODA, atol 1e-13)",
+                     lambda tg=tg, ini=ini, El=El: lrnn.gradient_flow(tg, ini, 1e9, drop=0.05 * El, level=El)))
+        rows.append((f"gradient_flow, plateau lag {lag:.0f} to t = 1e9, BDF, atol 1e-10",
+                     lambda tg=tg, ini=ini, El=El: lrnn.gradient_flow(tg, ini, 1e9, method="BDF", atol=1e-10,
+                                                                      drop=0.05 * El, level=El)))
+    for name, fn in rows:
+        sec, peak, out = measured(fn)
+        what = f"{type(out).__name__}: {str(out)[:60]}..." if isinstance(out, Exception) else "ok"
+        print(f"{name:78s} {sec:7.2f} s {peak:8.1f} MiB  {what}")
+
+
 def naive_plateau_update(lag):
     """What the plateau widget did before: a new figure, drawn and encoded as PNG (the flow itself cached)."""
     fig, axes = tp.new_figure(2, 1, width=3.4, height=2.9)
@@ -125,7 +242,14 @@ def main():
     w0 = -np.diag(np.asarray(init.W))
     a0 = np.asarray(init.c)
 
-    print("## 1. One training step (plateau problem, lag 6, two units)")
+    one_loop_section()
+    if "--loop" in __import__("sys").argv:
+        return
+    if "--heavy" in __import__("sys").argv:
+        heavy_section()
+        return
+
+    print("\n## 1. One training step (plateau problem, lag 6, two units)")
     steps = 2000
     t_gd = cpu_best(lambda: lrnn.train(target, init, steps, 0.05)) / steps
     t_hb = cpu_best(lambda: lrnn.train(target, init, steps, 0.005, "momentum", momentum=0.9)) / steps
@@ -204,6 +328,7 @@ def main():
             continue
         t_naive = cpu_best(naive, repeat=1 if "escape" in name else 3) / n
         print(f"{name:64s} {t_ours * 1e3:7.0f}ms {t_naive * 1e3:7.0f}ms {t_naive / t_ours:6.1f}x")
+    heavy_section()
 
 
 if __name__ == "__main__":

@@ -40,7 +40,8 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validation import as_bool, as_real_array, as_real_scalar, as_size
+from . import _limits
+from ._validation import as_bool, as_real_array, as_real_scalar, as_size, float64_failures_name
 from .kernels import Kernel
 from .rnn import LinearRNN, as_kernel
 
@@ -76,7 +77,11 @@ def l1_scale(target: Kernel, relative: bool) -> float:
         return 1.0
     if target.is_zero:
         raise ValueError("target is the zero kernel: a relative error divides by its norm 0 (use relative=False)")
-    return float(target.norm(1))
+    n1 = float(target.norm(1))
+    if not n1 > 0:
+        raise ValueError(f"target's L1 norm underflows float64 ({n1}): a relative error is undefined "
+                         "(use relative=False)")
+    return n1
 
 
 def _finite(x):
@@ -91,9 +96,15 @@ _K_DIRECT = 1000  # intervals summed one by one; the rest by the Euler–Boole f
 
 def _markov_points_from_log(L: float, beta: float, j: np.ndarray) -> np.ndarray:
     r""":math:`t_j = -\tfrac2\beta\ln\sin\frac{j\pi}{2(m+1)}` from :math:`L=\ln(m+1)`, for any size of m."""
-    x = 0.5 * np.pi * j * np.exp(-L)               # jπ/(2(m+1)), may underflow to 0 for huge m
+    with np.errstate(under="ignore"):
+        x = 0.5 * np.pi * j * np.exp(-L)           # jπ/(2(m+1)), may underflow to 0 for huge m
     log_sinc = np.log(np.sinc(x / np.pi))          # ln(sin x / x)
-    return (2.0 / beta) * (L - np.log(0.5 * np.pi * j) - log_sinc)
+    with np.errstate(over="ignore"):
+        t = (2.0 / beta) * (L - np.log(0.5 * np.pi * j) - log_sinc)
+    if not np.all(np.isfinite(t)):
+        raise ValueError(f"beta = {beta:g} is too small for this width: the sign changes of Markov's certificate "
+                         "lie beyond float64")
+    return t
 
 
 def _markov_value(target: Kernel, L: float, beta: float) -> float:
@@ -125,6 +136,7 @@ def _markov_value(target: Kernel, L: float, beta: float) -> float:
     return head + (-1.0) ** K * rest
 
 
+@float64_failures_name("target")
 def fixed_grid_l1_errors(target: Kernel | LinearRNN, widths: ArrayLike, beta: float = 1.0, *,
                          relative: bool = True) -> np.ndarray:
     r"""Markov's lower bound on the best :math:`L^1` error on the grid :math:`\lambda_k = k\beta`, any width.
@@ -174,6 +186,7 @@ def _fixed_grid_l1_from_log(target: Kernel, L: float, beta: float) -> float:
     return abs(_markov_value(target, L, beta)) / float(target.norm(1))
 
 
+@float64_failures_name("target")
 def markov_certificate(target: Kernel | LinearRNN, width: int, beta: float = 1.0, *,
                        relative: bool = True) -> tuple[float, float]:
     r"""Both sides of Markov's certificate on the grid :math:`\lambda_k = k\beta`: ``(lower, upper)``.
@@ -218,6 +231,9 @@ def markov_certificate(target: Kernel | LinearRNN, width: int, beta: float = 1.0
     wj = (-1.0) ** j * np.sin(th) ** 2            # barycentric weights of the U_m zeros
 
     def fhat(t):
+        step = max(1, _limits.CHUNK_ENTRIES // m)       # the (n × m) table in row blocks: bounded memory
+        if t.size > step:
+            return np.concatenate([fhat(t[s:s + step]) for s in range(0, t.size, step)])
         u = np.exp(-beta * t)
         x = 2.0 * u - 1.0
         d = x[:, None] - xj[None, :]
@@ -248,6 +264,7 @@ def _log_eta_grid():
     return np.linspace(-700.0, -1e-9, 7001)
 
 
+@float64_failures_name("target")
 def grid_l1_lower_bound(target: Kernel | LinearRNN, widths: ArrayLike, beta: float = 1.0, *,
                         relative: bool = True) -> np.ndarray:
     r"""The Proposition's lower bound on the best :math:`L^1` error on the grid :math:`\lambda_k=k\beta`.
@@ -297,6 +314,7 @@ def grid_l1_lower_bound(target: Kernel | LinearRNN, widths: ArrayLike, beta: flo
     return _finite(out / n1 if relative else out)
 
 
+@float64_failures_name("target")
 def grid_l1_width_bound(target: Kernel | LinearRNN, epsilon: float, beta: float = 1.0) -> float:
     r"""The Proposition's lower bound on the width that reaches relative :math:`L^1` error :math:`\epsilon`.
 

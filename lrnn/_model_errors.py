@@ -23,19 +23,26 @@ from scipy.optimize import brentq
 
 from . import _limits
 from ._linalg import single_threaded
-from ._muntz import atoms
+from ._muntz import atoms, mp_closed_form
 from ._validation import as_bool
 from .kernels import Kernel
 from .rnn import LinearRNN, as_kernel
 
-__all__ = ["l2_error", "l1_error", "residual_integral", "time_scales", "model_kernel", "as_model",
+__all__ = ["l2_error", "l1_error", "residual_integral", "relative_to", "time_scales", "model_kernel", "as_model",
            "MAX_EXACT_TERMS"]
 
 #: The most terms (target atoms + model modes) of the extended-precision L² error (O(n²) mpmath operations).
 MAX_EXACT_TERMS = 256
 
-#: Integrand evaluations (points × model terms) one adaptive quadrature may spend.
+#: Integrand evaluations (points × model terms) one adaptive quadrature may spend, and points at most.
 _MAX_QUAD_WORK = 2**27
+_MAX_QUAD_POINTS = 2**22
+
+
+def _budget_error() -> ValueError:
+    return ValueError(f"target, model: the error does not converge within {_MAX_QUAD_POINTS} quadrature points "
+                      "(a kernel that oscillates too often over its memory, or a model too large to evaluate "
+                      "without cancellation)")
 
 _GL16_X, _GL16_W = np.polynomial.legendre.leggauss(16)
 _GL8_X, _GL8_W = np.polynomial.legendre.leggauss(8)
@@ -98,8 +105,10 @@ def model_kernel(model: LinearRNN) -> tuple[Callable[[np.ndarray], tuple[np.ndar
 def time_scales(rho: Kernel) -> tuple[float, float, float, float]:
     """Energy quantiles of ρ² on a wide logarithmic scan: times of 1e-6, 1e-3, 1−1e-3, 1−1e-12 of ∫ρ²."""
     t = np.geomspace(1e-7, 1e6, 1301)
-    with np.errstate(under="ignore", over="ignore"):
-        v = np.asarray(rho(t), dtype=float) ** 2
+    with np.errstate(under="ignore", over="ignore", invalid="ignore"):
+        v = np.abs(np.asarray(rho(t), dtype=float))
+        top = float(np.max(v))
+        v = (v / top) ** 2 if top > 0 and math.isfinite(top) else v
     dlog = np.log(t[1]) - np.log(t[0])
     cum = np.concatenate([[v[0] * t[0]], v[0] * t[0] + np.cumsum(0.5 * (v[1:] * t[1:] + v[:-1] * t[:-1]) * dlog)])
     total = cum[-1]
@@ -137,7 +146,7 @@ def residual_integral(rho: Kernel, kernel_hat: Callable[[np.ndarray], tuple[np.n
     integrand on the panel; for p = 1 the panels are first split at the sign changes of e (Brent's method). The
     horizon X grows until the tail, estimated from the local decay rate of g, is below ``rtol`` of the total.
     ``slowest`` is the slowest decay rate of ρ̂ (it sets the first horizon), ``terms`` its number of terms: the
-    work (points × terms) is bounded, beyond which the unconverged panels are summed as they are.
+    work (at most 2²² points and 2²⁷ points × terms) is bounded, beyond which a ``ValueError`` is raised.
     """
     eps = np.finfo(float).eps
 
@@ -160,7 +169,7 @@ def residual_integral(rho: Kernel, kernel_hat: Callable[[np.ndarray], tuple[np.n
     X = float(min(700.0, max(math.log1p(q12), math.log1p(50.0 / slowest), math.log1p(q97) + 2.0, 5.0)))
     x_done = 0.0
     total = 0.0
-    budget = _MAX_QUAD_WORK // max(terms, 1)
+    budget = min(_MAX_QUAD_POINTS, _MAX_QUAD_WORK // max(terms, 1))
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
         while True:
             n = max(1, int(math.ceil((X - x_done) / panel)))
@@ -186,9 +195,10 @@ def residual_integral(rho: Kernel, kernel_hat: Callable[[np.ndarray], tuple[np.n
                 bad = np.abs(hi - lo) > np.maximum(rtol * scale * (b - a) / max(X, 1.0), noise)
                 bad &= (b - a) > 1e-9 * max(X, 1.0)
                 part += float(np.sum(hi[~bad]))
-                if not np.any(bad) or np.count_nonzero(bad) > 200_000 or budget < 48 * np.count_nonzero(bad):
-                    part += float(np.sum(hi[bad]))
+                if not np.any(bad):
                     break
+                if np.count_nonzero(bad) > 200_000 or budget < 48 * np.count_nonzero(bad):
+                    raise _budget_error()
                 a, b = a[bad], b[bad]
                 m = 0.5 * (a + b)
                 a, b = np.concatenate([a, m]), np.concatenate([m, b])
@@ -197,15 +207,17 @@ def residual_integral(rho: Kernel, kernel_hat: Callable[[np.ndarray], tuple[np.n
             total += part
             # tail beyond X from the local decay rate of g (exact for g ∝ e^{-rx})
             g1, g2 = g(np.array([X - 1.0, X]))[0]
-            if not (np.isfinite(g2) and g2 > 0) or X >= 700.0 or budget <= 0:
+            if not (np.isfinite(g2) and g2 > 0) or X >= 700.0:
                 break
+            if budget <= 0:
+                raise _budget_error()
             r = math.log(g1 / g2) if g1 > g2 else 0.0
             if r > 0 and g2 / r <= rtol * abs(total):
                 total += g2 / r
                 break
             x_done, X = X, min(700.0, X + max(10.0, X))
     if not math.isfinite(total):
-        raise ValueError("the error overflows float64 (the kernel or the model is too large)")
+        raise ValueError("target, model: the error overflows float64 (the kernel or the model is too large)")
     return float(total)
 
 
@@ -221,15 +233,19 @@ def _exact_l2_squared(rho: Kernel, model: LinearRNN):
     if n > MAX_EXACT_TERMS:
         return None
     real_model = bool(np.all(q.imag == 0))
-    if at_rho is None and not real_model:
-        return None          # Laplace transforms at complex points: no closed form here
-    # working digits: enough to resolve the result below the magnitude of the expanded terms
-    with np.errstate(over="ignore", divide="ignore"):
-        mag = float(np.abs(r) @ (1.0 / np.abs(np.add.outer(q, q))) @ np.abs(r))
-    nrm = float(rho.norm(2)) ** 2 if not rho.is_zero else 0.0
-    ratio = mag / nrm if nrm > 0 else mag
-    extra = math.log10(ratio) if math.isfinite(ratio) and ratio > 1 else (0.0 if math.isfinite(ratio) else 600.0)
-    dps = int(min(_limits.MAX_DPS, 40 + extra + 2 * math.log10(n + 1)))
+    if at_rho is None and not (real_model and np.all((np.abs(q) > 1e-100) & (np.abs(q) < 1e100))):
+        # Laplace transforms at complex points have no closed form here; at extreme points mpmath's special
+        # functions can take unbounded time: quadrature instead
+        return None
+    # working digits: enough to resolve the result below the magnitude of the expanded terms (in logarithms:
+    # the terms of extreme kernels over- or underflow float64)
+    with np.errstate(over="ignore", divide="ignore", under="ignore", invalid="ignore"):
+        la = np.log10(np.abs(r))
+        lq = np.log10(np.abs(np.add.outer(q, q)))
+        mag = np.max(la[:, None] + la[None, :] - lq) if r.size else -np.inf
+    nrm = float(rho.norm(2)) if not rho.is_zero else 0.0
+    extra = float(mag) - 2.0 * math.log10(nrm) if nrm > 0 and math.isfinite(mag) else 0.0
+    dps = int(min(_limits.MAX_DPS, 40 + max(extra, 0.0) + 2 * math.log10(n + 1) + math.log10(n + 1)))
     with mp.workdps(dps):
         Q = [mp.mpc(complex(x)) for x in q]
         Rm = [mp.mpc(complex(x)) for x in r]
@@ -240,8 +256,8 @@ def _exact_l2_squared(rho: Kernel, model: LinearRNN):
             nn = mp.re(mp.fsum(wi * wj / (pi + pj) for pi, wi in zip(P, Wt) for pj, wj in zip(P, Wt)))
             cross = mp.re(mp.fsum(wi * rj / (pi + qj) for pi, wi in zip(P, Wt) for qj, rj in zip(Q, Rm)))
         else:
-            L = rho.mp_laplace([mp.re(x) for x in Q], dps)
-            nn = rho.mp_norm_squared(dps)
+            L = mp_closed_form(lambda: rho.mp_laplace([mp.re(x) for x in Q], dps))
+            nn = mp_closed_form(lambda: rho.mp_norm_squared(dps))
             if L is None or nn is None:
                 return None
             cross = mp.fsum(mp.re(rj) * Lj for rj, Lj in zip(Rm, L))
@@ -284,7 +300,8 @@ def l2_error(target: Kernel | LinearRNN, model: LinearRNN, relative: bool = Fals
             value = mp.sqrt(e2 / nn) if relative else mp.sqrt(e2)
         out = float(value)
         if not math.isfinite(out):
-            raise ValueError("the L2 error overflows float64 (the kernel or the model is too large)")
+            raise ValueError("target, model: the L2 error overflows float64 (the kernel or the model is too large, "
+                             "or the target's norm too small for a relative error)")
         return out
     _oscillation_check(model.eigenvalues, "model")
     at = atoms(rho)
@@ -293,7 +310,7 @@ def l2_error(target: Kernel | LinearRNN, model: LinearRNN, relative: bool = Fals
     kernel_hat, slowest, terms = model_kernel(model)
     with single_threaded():
         err = math.sqrt(residual_integral(rho, kernel_hat, 2, slowest, terms))
-    return err / float(rho.norm(2)) if relative else err
+    return relative_to(err, rho, 2) if relative else err
 
 
 def l1_error(target: Kernel | LinearRNN, model: LinearRNN, relative: bool = False) -> float:
@@ -331,4 +348,13 @@ def l1_error(target: Kernel | LinearRNN, model: LinearRNN, relative: bool = Fals
     kernel_hat, slowest, terms = model_kernel(model)
     with single_threaded():
         err = residual_integral(rho, kernel_hat, 1, slowest, terms)
-    return err / float(rho.norm(1)) if relative else err
+    return relative_to(err, rho, 1) if relative else err
+
+
+def relative_to(err: float, rho: Kernel, p: int) -> float:
+    """``err / ‖ρ‖_p``, or a ValueError naming ``target`` when that is not a finite number."""
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        out = err / float(rho.norm(p))
+    if not math.isfinite(out):
+        raise ValueError(f"target's L{p} norm is too small for a relative error in float64 (use relative=False)")
+    return out

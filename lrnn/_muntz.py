@@ -43,7 +43,7 @@ from . import _blaschke as B
 from . import _limits
 from ._linalg import modes as _modes
 from ._linalg import single_threaded
-from ._validation import as_bool, as_choice, as_integer, as_real_array, as_real_scalar
+from ._validation import as_bool, as_choice, as_integer, as_real_array, as_real_scalar, float64_failures_name
 from .kernels import Kernel
 from .rnn import LinearRNN, as_kernel
 
@@ -90,12 +90,21 @@ def atoms(kern: Kernel) -> tuple[np.ndarray, np.ndarray] | None:
     return (-z).astype(complex), np.asarray(r).reshape(z.size, -1)[:, 0].astype(complex)
 
 
+def mp_closed_form(compute):
+    """``compute()`` (a kernel's extended-precision closed form), or None when mpmath cannot evaluate it for these
+    parameters (an overflow of its internal float conversions: extreme kernel parameters)."""
+    try:
+        return compute()
+    except (OverflowError, ZeroDivisionError):
+        return None
+
+
 def _mp_data(kern: Kernel, lam: np.ndarray, dps: int):
     """``(b, ‖ρ‖²)`` in mpmath (``dps`` digits) from the kernel's closed forms or its atoms, else None."""
     with mp.workdps(dps):
         pts = [mp.mpf(float(x)) for x in lam]
-        b = kern.mp_laplace(pts, dps)
-        n2 = kern.mp_norm_squared(dps) if b is not None else None
+        b = mp_closed_form(lambda: kern.mp_laplace(pts, dps))
+        n2 = mp_closed_form(lambda: kern.mp_norm_squared(dps)) if b is not None else None
         if b is not None and n2 is not None:
             return [mp.mpf(x) for x in b], mp.mpf(n2)
         at = atoms(kern)
@@ -168,11 +177,13 @@ def _tm_weights(kern: Kernel, lam: np.ndarray, rel_noise: float) -> tuple[np.nda
         a = R.T @ kept
     out = np.empty_like(a)
     out[order] = a
-    nrm2 = _norm2(kern) ** 2
-    if not float(np.sum(kept**2)) <= nrm2 * (1 + 1e-8) or not np.all(np.isfinite(out)):
-        return out, math.inf, math.inf          # Bessel's inequality violated: rounding won
-    doubt2 = float(np.sum(noise[keep] ** 2)) + float(np.sum(beta[~keep] ** 2)) + _storage_sq(out, lam)
-    est2 = max(nrm2 - float(np.sum(beta**2)), 0.0) + doubt2
+    n2 = _norm2(kern)
+    nrm2 = n2 * n2 if n2 < 1e150 else math.inf
+    with np.errstate(over="ignore", invalid="ignore"):
+        if not float(np.sum(kept**2)) <= nrm2 * (1 + 1e-8) or not np.all(np.isfinite(out)):
+            return out, math.inf, math.inf          # Bessel's inequality violated: rounding won
+        doubt2 = float(np.sum(noise[keep] ** 2)) + float(np.sum(beta[~keep] ** 2)) + _storage_sq(out, lam)
+        est2 = max(nrm2 - float(np.sum(beta**2)), 0.0) + doubt2
     return out, math.sqrt(est2), math.sqrt(doubt2)
 
 
@@ -293,6 +304,7 @@ def _best_error_atoms(at, lam: np.ndarray) -> float:
 
 
 # ----------------------------------------------------------------------------- public functions
+@float64_failures_name("target")
 def best_weights(target: Kernel | LinearRNN, exponents: ArrayLike, *, laplace_accuracy: float = 1e-13,
                  regularise: bool | None = None) -> np.ndarray:
     r"""Best :math:`L^2` read-out weights for fixed rates, :math:`\arg\min_a\|\rho-\sum_k a_ke^{-\lambda_kt}\|_{L^2}`,
@@ -337,6 +349,7 @@ def best_weights(target: Kernel | LinearRNN, exponents: ArrayLike, *, laplace_ac
     return fixed_rate_weights(rho, lam, laplace_accuracy=acc, regularise=regularise)
 
 
+@float64_failures_name("target")
 def coefficient_floor(target: Kernel | LinearRNN, exponents: ArrayLike) -> float:
     r"""Relative :math:`L^2` error floor of the best weights in float64 arithmetic.
 
@@ -365,7 +378,8 @@ def coefficient_floor(target: Kernel | LinearRNN, exponents: ArrayLike) -> float
     with np.errstate(over="ignore", invalid="ignore"):
         val = float(lam.size * _EPS * np.sqrt(a @ (1.0 / np.add.outer(lam, lam)) @ a) / _norm2(rho))
     if not math.isfinite(val):
-        raise ValueError("exponents give weights too large for float64 (their floor overflows)")
+        raise ValueError(f"target, exponents: the weights of {rho!r} on these exponents are too large for "
+                         "float64 (their floor overflows)")
     return val
 
 
@@ -387,6 +401,7 @@ def _exact_solution(kern: Kernel, lam: np.ndarray, dps: int | None):
         return np.array([float(x) for x in a]), float(R), float(n2)
 
 
+@float64_failures_name("target")
 def exact_fit(target: Kernel | LinearRNN, rates: ArrayLike, *, relative: bool = True,
               dps: int | None = None) -> tuple[np.ndarray, float]:
     r"""Best :math:`L^2` fit on prescribed rates by an extended-precision Gram solve.
@@ -435,6 +450,7 @@ def exact_fit(target: Kernel | LinearRNN, rates: ArrayLike, *, relative: bool = 
     return a, err
 
 
+@float64_failures_name("target")
 def best_error(target: Kernel | LinearRNN, rates: ArrayLike | None = None, *, relative: bool = True,
                method: str = "auto", refine: int = 1, exponents: ArrayLike | None = None) -> float:
     r"""The best :math:`L^2` error of ``target`` from :math:`\mathrm{span}\{e^{-\lambda_k t}\}` (relative by default).
@@ -510,8 +526,8 @@ def _best_error(kern: Kernel, lam: np.ndarray, method: str, refine: int) -> floa
         _, est, doubt = _tm_weights(kern, lam, 1e-13)
         if method == "projection" or (doubt <= 1e-4 * est):
             if not math.isfinite(est):
-                raise ValueError("the rates are too ill-conditioned for double-precision Laplace transforms "
-                                 "(method='projection'); use method='gram'")
+                raise ValueError(f"target, rates: the rates are too ill-conditioned for the double-precision Laplace "
+                                 f"transforms of {kern!r} (method='projection'); use method='gram'")
             return est
     elif method == "projection":
         raise ValueError(f"rates must have at most {B.MAX_GRAM_TERMS} entries for method='projection', "
@@ -533,6 +549,7 @@ def _best_error(kern: Kernel, lam: np.ndarray, method: str, refine: int) -> floa
     return est
 
 
+@float64_failures_name("target")
 def fixed_grid_errors(target: Kernel | LinearRNN, widths: ArrayLike, beta: float = 1.0, *, relative: bool = True,
                       refine: int = 1) -> np.ndarray:
     r"""Best :math:`L^2` errors on the fixed stable grid :math:`\lambda_k = k\beta`, :math:`k=1..m`, for each width.

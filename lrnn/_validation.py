@@ -347,3 +347,73 @@ def as_input(x, d: int, name: str = "x") -> np.ndarray:
         raise ValueError(f"{name} must have shape (T,) or (T, {d}) for a system with input dimension {d}, "
                          f"got {X.shape}")
     return X
+
+
+# ----------------------------------------------------------------------------- float64 failures of a kernel
+def _finite_everywhere(value, depth: int = 0) -> bool:
+    """Whether every float inside ``value`` (numbers, arrays, tuples, dataclasses) is finite."""
+    if depth > 3 or value is None or isinstance(value, (str, bool, np.bool_)):
+        return True
+    if isinstance(value, numbers.Real):
+        return bool(np.isfinite(float(value)))
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind not in "fc" or bool(np.all(np.isfinite(value)))
+    if isinstance(value, (tuple, list)):
+        return all(_finite_everywhere(v, depth + 1) for v in value)
+    return True
+
+
+def _names_a_parameter(message: str, names: Iterable[str]) -> bool:
+    import re
+
+    return any(re.search(rf"(?<![\w.]){re.escape(n)}(?!\w)", message) for n in names)
+
+
+def float64_failures_name(argument: str, *, finite_result: bool = True, accuracy: str = "epsilon"):
+    """Decorator for a public computation on a kernel: its float64 failures name that kernel.
+
+    A kernel with extreme parameters (rates of 1e-300, weights of 1e300, ...) is a valid object, but some
+    computations on it cannot be carried out in double precision. Inside the decorated function NumPy's
+    floating-point warnings are silenced; an ``OverflowError``, ``ZeroDivisionError``,
+    ``FloatingPointError``, a ``ValueError`` raised by a dependency or by an inner step whose message names none
+    of the function's parameters, and (with ``finite_result``) a NaN or infinite number in the result become one
+    ``ValueError`` that names ``argument``, shows its value and keeps the inner reason. Errors that already name
+    a parameter pass unchanged; a kernel's "rtol = ... is too small" (a horizon beyond float64 times for the
+    relative accuracy asked) names the ``accuracy`` parameter when the function has one.
+    """
+    import functools
+    import inspect
+
+    def wrap(fn):
+        sig = inspect.signature(fn)
+        params = tuple(sig.parameters)
+
+        def fail(args, kwargs, reason: str):
+            try:
+                bound = sig.bind(*args, **kwargs)
+                value = bound.arguments.get(argument, "?")
+            except TypeError:
+                value = "?"
+            return ValueError(f"{argument} = {value!r}: cannot be handled in float64 ({reason})")
+
+        @functools.wraps(fn)
+        def guarded(*args, **kwargs):
+            try:
+                with np.errstate(all="ignore"):
+                    out = fn(*args, **kwargs)
+            except (OverflowError, ZeroDivisionError, FloatingPointError) as exc:
+                raise fail(args, kwargs, f"{type(exc).__name__}: {exc}") from exc
+            except ValueError as exc:
+                if _names_a_parameter(str(exc), params):
+                    raise
+                if str(exc).startswith("rtol = ") and accuracy in params:
+                    # a kernel's horizon for a relative accuracy beyond float64 times: the accuracy asked for
+                    raise ValueError(f"{accuracy} is too small for this target: {exc}") from exc
+                raise fail(args, kwargs, str(exc)) from exc
+            if finite_result and not _finite_everywhere(out):
+                raise fail(args, kwargs, "the result is not finite")
+            return out
+
+        return guarded
+
+    return wrap

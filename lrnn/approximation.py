@@ -69,7 +69,7 @@ from ._blaschke import blaschke_error
 from ._linalg import single_threaded
 from ._model_errors import l1_error, l2_error, time_scales
 from ._muntz import best_error, best_weights, coefficient_floor
-from ._validation import as_bool, as_integer, as_norm_order, as_real_scalar, as_size
+from ._validation import as_bool, as_integer, as_norm_order, as_real_scalar, as_size, float64_failures_name
 from .kernels import Kernel
 from .rnn import LinearRNN, as_kernel
 
@@ -89,6 +89,9 @@ _EPS = np.finfo(float).eps
 
 #: The widest model :func:`fit` chooses free rates for (variable projection costs O(m³) per step).
 MAX_FREE_WIDTH = 128
+
+#: Exponential-sum targets with more poles than this try the finer rate ratios from their best start only.
+_FEW_POLES = 16
 
 
 # ----------------------------------------------------------------------------- rates
@@ -120,6 +123,7 @@ def log_spaced_rates(low: float, high: float, hidden_size: int) -> np.ndarray:
 
 
 # ----------------------------------------------------------------------------- the fit
+@float64_failures_name("target")
 def fit(target: Kernel | LinearRNN, hidden_size: int, exponents: ArrayLike | None = None, *,
         regularise: bool | None = None) -> LinearRNN:
     r"""A stable width-m linear RNN approximating a kernel in :math:`L^2[0,\infty)`.
@@ -194,7 +198,8 @@ def fit(target: Kernel | LinearRNN, hidden_size: int, exponents: ArrayLike | Non
 def _fit_free(rho: Kernel, m: int) -> LinearRNN:
     at = _muntz.atoms(rho)
     if at is not None:
-        lam = _free_rates_poles(at[0], at[1], m)
+        scale = float(np.max(np.abs(at[1])))          # the best rates do not depend on the target's scale
+        lam = _free_rates_poles(at[0], at[1] / scale if scale > 0 else at[1], m)
         return LinearRNN.diagonal(lam, _muntz.fixed_rate_weights(rho, lam))
     lam, a = _free_rates_grid(rho, m)
     return LinearRNN.diagonal(lam, a)
@@ -314,20 +319,33 @@ def _spread(lam: np.ndarray) -> np.ndarray:
 def _blaschke_residual(p: np.ndarray, w: np.ndarray, L: np.ndarray):
     """Residual vector r(θ) (real) with ‖r‖² = ‖ρ − best fit with rates e^θ‖², and its Jacobian."""
 
+    real = bool(np.all(p.imag == 0) and np.all(w.imag == 0) and np.isrealobj(L))
+    if real:                    # real poles: the same formulas in real arithmetic (about 3x faster)
+        p, w = p.real.copy(), w.real.copy()
+    n = p.size
+    pc, wc = p[:, None], w[:, None]
+
     def parts(theta):
-        lam = np.exp(theta)
-        ratio = (p[:, None] - lam[None, :]) / (p[:, None] + lam[None, :])  # (n, m)
-        c = w * np.prod(ratio, axis=1)
-        r = L.T @ c  # ‖Lᵀc‖² = cᵀ M c̄ with M = L Lᴴ, the squared error (see best_error)
+        lam = np.exp(theta)[None, :]
+        den = pc + lam
+        ratio = (pc - lam) / den                                               # (n, m)
         # ∂c_j/∂θ_k = w_j Π_{i≠k} ratio_ji · (−2 p_j λ_k / (p_j + λ_k)²); products without the k-th
         # factor from prefix and suffix products (no division by a vanishing factor)
-        ones = np.ones((p.size, 1), dtype=complex)
-        pre = np.cumprod(np.hstack([ones, ratio[:, :-1]]), axis=1)
-        suf = np.cumprod(np.hstack([ones, ratio[:, :0:-1]]), axis=1)[:, ::-1]
-        dc = (w[:, None] * pre * suf) * (-2 * p[:, None] * lam[None, :] / (p[:, None] + lam[None, :]) ** 2)
+        pre = np.empty_like(ratio)
+        pre[:, 0] = 1.0
+        np.cumprod(ratio[:, :-1], axis=1, out=pre[:, 1:])
+        suf = np.empty_like(ratio)
+        suf[:, -1] = 1.0
+        np.cumprod(ratio[:, :0:-1], axis=1, out=suf[:, -2::-1])
+        c = w * (pre[:, -1] * ratio[:, -1])
+        r = L.T @ c  # ‖Lᵀc‖² = cᵀ M c̄ with M = L Lᴴ, the squared error (see best_error)
+        dc = (wc * pre * suf) * (-2.0 * pc * lam / (den * den))
         J = L.T @ dc
+        if real:
+            return r, J
         return np.concatenate([r.real, r.imag]), np.vstack([J.real, J.imag])
 
+    del n
     return parts
 
 
@@ -355,16 +373,33 @@ def _free_rates_poles(p: np.ndarray, w: np.ndarray, m: int) -> np.ndarray:
         starts.append(log_spaced_rates(scale_lo * 0.9, scale_hi * 1.1, m))
     bound = (np.log(scale_lo) - 25.0, np.log(scale_hi) + 25.0)
     best, best_val = None, np.inf
+    # targets with many poles: the finer ratios only from the start that did best at the first ratio (each
+    # Levenberg–Marquardt solve costs O(n·m) per step)
+    few = p.size <= _FEW_POLES
+    scored = []
     for lam0 in starts:
         theta0 = np.clip(np.log(_spread(np.asarray(lam0, float))), bound[0] + 1e-9, bound[1] - 1e-9)
-        thetas = [theta0] + [_solve_eta(parts, theta0, 30 * m + 50, ratio) for ratio in (_MIN_RATIO, 1.02, 1.003)]
+        ratios = (_MIN_RATIO, 1.02, 1.003) if few else (_MIN_RATIO,)
+        thetas = [theta0] + [_solve_eta(parts, theta0, 30 * m + 50, ratio) for ratio in ratios]
+        start_best = np.inf
         for th in thetas:
             lam = _spread(np.exp(th))
             val = float(np.sum(parts(np.log(lam))[0] ** 2)) + _storage_floor_sq(p, w, lam)
+            start_best = min(start_best, val)
             if val < best_val:
                 best, best_val = lam, val
+        scored.append((start_best, theta0))
         if best_val == 0.0:
-            break
+            return best
+    if not few:
+        theta0 = min(scored, key=lambda x: x[0])[1]
+        for ratio in (1.02, 1.003):
+            lam = _spread(np.exp(_solve_eta(parts, theta0, 30 * m + 50, ratio)))
+            val = float(np.sum(parts(np.log(lam))[0] ** 2)) + _storage_floor_sq(p, w, lam)
+            if val < best_val:
+                best, best_val = lam, val
+    if best is None:
+        raise ValueError("target: no finite residual for any starting set of rates (weights or rates beyond float64)")
     return best
 
 
@@ -430,6 +465,7 @@ def _free_rates_grid(rho: Kernel, m: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 # ----------------------------------------------------------------------------- curves
+@float64_failures_name("target")
 def error_curve(target: Kernel | LinearRNN, widths: Sequence[int],
                 exponents: Callable[[int], np.ndarray] | None = None, p: int = 2, relative: bool = True) -> np.ndarray:
     r"""Errors :math:`\|\rho-\hat\rho_m\|_p` (relative to :math:`\|\rho\|_p` by default) of fits of each width.

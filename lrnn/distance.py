@@ -8,18 +8,20 @@ For a target functional with kernel :math:`\rho` and a model with kernel
 * :math:`\mathbb E\,|H_T(x)-\widehat H_T(x)|^2 \to \|\rho-\hat\rho\|_{L^2}^2`
   for unit white-noise input — the training loss (Itô isometry).
 
-:func:`distance` computes both; :func:`inner` the :math:`L^2` inner product.
+:func:`distance` computes both; :func:`inner` the :math:`L^2` inner product. Both ask the kernels and models for
+their closed forms (:meth:`lrnn.kernels.Kernel.inner`, :meth:`lrnn.LinearRNN.norm`) and integrate only what
+has none.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from scipy import linalg
 
-from ._quadrature import integrate_half_line, sign_changes
+from . import _limits
+from ._quadrature import QuadratureBudgetError, integrate_half_line
 from ._validation import as_norm_order
-from .kernels import Kernel
-from .rnn import LinearRNN, ModelKernel, as_kernel
+from .kernels import ExponentialSum, Kernel
+from .rnn import LinearRNN, as_kernel
 
 __all__ = ["distance", "inner"]
 
@@ -29,46 +31,81 @@ __all__ = ["distance", "inner"]
 _CANCELLATION = 1e-6
 
 
-def _real_diagonal(ss):
-    """(rates, weights) when the realisation is a real diagonal W with one input, else None."""
-    W, U, c = ss
-    if U.shape[1] != 1 or np.count_nonzero(W - np.diag(np.diag(W))):
-        return None
-    return -np.diag(W), c * U[:, 0]
-
-
-def inner(a, b) -> float:
+def inner(a: Kernel | LinearRNN, b: Kernel | LinearRNN) -> float:
     r"""The :math:`L^2[0,\infty)` inner product :math:`\int_0^\infty \rho_a\rho_b\,dt` of scalar kernels.
 
-    Closed forms first: the Sylvester equation
-    :math:`W_aX + XW_b^\top = -U_aU_b^\top` (then :math:`c_a^\top X c_b`) when both
-    have a state-space realisation; :math:`\sum_i w_i\,\mathcal L\rho_b(r_i)`
-    when one is a real exponential sum; quadrature otherwise.
+    Closed forms first (:meth:`lrnn.kernels.Kernel.inner`: a Sylvester equation
+    :math:`W_aX + XW_b^\top = -U_aU_b^\top`, then :math:`c_a^\top X c_b`, when both
+    have a state-space realisation; :math:`\sum_k a_k\,L_{\rho_b}(\lambda_k)`
+    when one is a real exponential sum; ...); adaptive quadrature otherwise.
 
     Parameters
     ----------
     a, b : Kernel or LinearRNN (scalar input)
+        The two kernels.
     """
     a = as_kernel(a, "a")
     b = as_kernel(b, "b")
-    sa, sb = a.state_space(), b.state_space()
-    if sa is not None and sb is not None:
-        X = linalg.solve_sylvester(sa[0], sb[0].T, -sa[1] @ sb[1].T)
-        return float(sa[2] @ X @ sb[2])
-    for ss, other in ((sa, b), (sb, a)):
-        if ss is not None:
-            diag = _real_diagonal(ss)
-            if diag is not None:
-                rates, weights = diag
-                return float(weights @ other.laplace(rates))
-    return _quad(lambda t: float(a._eval(np.asarray(t)) * b._eval(np.asarray(t))), a, b)
+    try:
+        value = a.inner(b)
+        if value is not None:
+            return value
+        return _quad(lambda t: float(a._eval(np.asarray(t)) * b._eval(np.asarray(t))), a, b, product=True)
+    except ValueError as exc:
+        raise type(exc)(f"a and b: {exc}") from None
 
 
-def _quad(f, a: Kernel, b: Kernel, noisy: bool = False) -> float:
-    return integrate_half_line(f, a._breakpoints() + b._breakpoints(), max(a._timescale, b._timescale), noisy=noisy)
+def _quad(f, a: Kernel, b: Kernel, noisy: bool = False, product: bool = False) -> float:
+    """∫₀^∞ f for an integrand built from a and b: split at both kernels' features and at the decades between
+    their fastest and slowest time scales; the tail substitution on the slower scale (the faster one for a
+    product, which decays at least as fast as its faster factor)."""
+    for k in (a, b):
+        if k._oscillations() > _limits.MAX_QUAD_PIECES:
+            raise QuadratureBudgetError(f"{k!r} changes sign about {k._oscillations():.3g} times over its memory, "
+                                        f"more than the {_limits.MAX_QUAD_PIECES} a quadrature resolves")
+    slow = min(a._timescale, b._timescale) if product else max(a._timescale, b._timescale)
+    fast = min(a._min_timescale(), b._min_timescale())
+    extra = tuple(np.geomspace(fast, slow, int(np.log10(slow / fast)) + 1)[:-1]) if 0 < fast < slow / 1e3 else ()
+    try:
+        with np.errstate(over="ignore", under="ignore"):
+            value = integrate_half_line(f, a._breakpoints() + b._breakpoints() + extra, slow, noisy=noisy)
+    except QuadratureBudgetError as exc:
+        raise QuadratureBudgetError(f"a = {a!r}, b = {b!r}: {exc}") from None
+    if not np.isfinite(value):
+        raise ValueError(f"a = {a!r}, b = {b!r}: the integral overflows float64")
+    return value
 
 
-def distance(a, b=None, p: int = 2) -> float:
+def _merged_sum(ea, eb) -> ExponentialSum:
+    """The exponential sum ρ_a − ρ_b with equal rates merged (their weights subtracted exactly once)."""
+    rates = np.concatenate([ea[0], eb[0]])
+    weights = np.concatenate([ea[1], -eb[1]])
+    uniq, inv = np.unique(rates, return_inverse=True)
+    merged = np.zeros(uniq.size)
+    np.add.at(merged, inv, weights)
+    return ExponentialSum(uniq, merged)
+
+
+def _difference_model(a, b) -> LinearRNN:
+    """The block-diagonal model whose kernel is ρ_a − ρ_b (b may be None)."""
+    if b is None:
+        return a
+    m1, m2 = a.hidden_size, b.hidden_size
+    W = np.zeros((m1 + m2, m1 + m2))
+    W[:m1, :m1], W[m1:, m1:] = a.W, b.W
+    return LinearRNN(W, np.vstack([a._U, b._U]), np.concatenate([a.c, -b.c]))
+
+
+def _as_model(k: Kernel) -> LinearRNN | None:
+    """The kernel's state-space realisation as a model, or None (none, or too large for a dense one)."""
+    try:
+        ss = k.state_space()
+    except ValueError:
+        return None
+    return None if ss is None else LinearRNN(ss[0], ss[1], ss[2])
+
+
+def distance(a: Kernel | LinearRNN | None, b: Kernel | LinearRNN | None = None, p: int = 2) -> float:
     r"""The :math:`L^p[0,\infty)` distance :math:`\|\rho_a - \rho_b\|_p` of two kernels or models.
 
     Parameters
@@ -79,12 +116,12 @@ def distance(a, b=None, p: int = 2) -> float:
         models with d > 1 inputs are compared component-wise.
     p : {1, 2}, default 2
         ``p = 1``: :math:`\int_0^\infty \sum_j|\rho_{a,j}-\rho_{b,j}|\,dt`, the
-        uniform-in-time operator-norm error of the functionals (adaptive
-        quadrature, relative tolerance 1e-12).
+        uniform-in-time operator-norm error of the functionals (exact between the zeros for exponential
+        sums, else adaptive quadrature, relative tolerance 1e-12).
         ``p = 2``: :math:`(\int_0^\infty \sum_j(\rho_{a,j}-\rho_{b,j})^2dt)^{1/2}`,
         the white-noise training error; exact for exponential sums and
-        LinearRNNs (Lyapunov equation for the difference system), closed-form
-        norms and Laplace transforms otherwise, and direct quadrature of the
+        LinearRNNs (Gram form or Lyapunov equation of the difference system), closed-form
+        norms and inner products otherwise, and direct quadrature of the
         squared difference whenever the expanded form would cancel.
 
     Returns
@@ -96,48 +133,51 @@ def distance(a, b=None, p: int = 2) -> float:
         return 0.0
     if a is None:
         a, b = b, None
-    vector = any(isinstance(o, LinearRNN) and o.input_dim > 1 for o in (a, b))
-    if vector:
+    if any(isinstance(o, LinearRNN) and o.input_dim > 1 for o in (a, b)):
         return _model_distance(a, b, p)
     ka = as_kernel(a, "a")
-    if b is None:
-        return float(ka.norm(p)) if not isinstance(ka, ModelKernel) else _model_distance(a, None, p)
-    kb = as_kernel(b, "b")
+    kb = None if b is None else as_kernel(b, "b")
+    try:
+        return _kernel_distance(ka, kb, p)
+    except ValueError as exc:  # a kernel question beyond a supported limit: say which arguments it concerns
+        raise type(exc)(f"a and b: {exc}" if kb is not None else f"a: {exc}") from None
+
+
+def _kernel_distance(ka: Kernel, kb: Kernel | None, p: int) -> float:
+    if kb is None:
+        return float(ka.norm(p))
+    ea, eb = ka._exponential_terms(), kb._exponential_terms()
+    if ea is not None and eb is not None:
+        return _merged_sum(ea, eb).norm(p)
+    ma = _as_model(ka)
+    mb = _as_model(kb) if ma is not None else None
+    if ma is not None and mb is not None:
+        return _difference_model(ma, mb).norm(p)
     diff = ka - kb
     if p == 1:
-        return diff._quad_norm(1)
-    sa, sb = ka.state_space(), kb.state_space()
-    if sa is not None and sb is not None:
-        sq, scale = _lyapunov_sq(*diff.state_space())
-    else:
-        ip, ip_scale = _inner_with_scale(ka, kb)
-        sq = ka.norm(2) ** 2 + kb.norm(2) ** 2 - 2.0 * ip
-        scale = ka.norm(2) ** 2 + kb.norm(2) ** 2 + 2.0 * ip_scale
+        return diff.norm(1)
+    # ‖a − b‖² = ‖a‖² + ‖b‖² − 2⟨a, b⟩, all scaled by the larger norm (no overflow of the squares)
+    na, nb = ka.norm(2), kb.norm(2)
+    top = max(na, nb)
+    if top == 0.0:
+        return 0.0
+    ip, ip_scale = _inner_with_scale(ka, kb)
+    ra, rb = na / top, nb / top
+    sq = ra * ra + rb * rb - 2.0 * (ip / top) / top
+    scale = ra * ra + rb * rb + 2.0 * (ip_scale / top) / top
     if sq < _CANCELLATION * scale:
-        sq = _quad(lambda t: float(diff._eval(np.asarray(t)) ** 2), ka, kb, noisy=True)
-    return float(np.sqrt(max(sq, 0.0)))
-
-
-def _lyapunov_sq(W, U, c) -> tuple[float, float]:
-    """cᵀPc with WP + PWᵀ = −UUᵀ, and the rounding scale |c|ᵀ|P||c| of that sum.
-
-    For weights that are large and alternate in sign (fits on nearly collinear
-    exponentials) the sum cancels; the scale tells the caller when to trust it.
-    """
-    P = linalg.solve_continuous_lyapunov(W, -U @ U.T)
-    P = 0.5 * (P + P.T)
-    return float(c @ P @ c), float(np.abs(c) @ np.abs(P) @ np.abs(c))
+        value = _quad(lambda t: float(diff._eval(np.asarray(t)) ** 2), ka, kb, noisy=True)
+        return float(np.sqrt(max(value, 0.0)))
+    return float(top * np.sqrt(max(sq, 0.0)))
 
 
 def _inner_with_scale(a: Kernel, b: Kernel) -> tuple[float, float]:
     """⟨a, b⟩ and the magnitude of the terms summed to get it (for cancellation checks)."""
     value = inner(a, b)
-    for ss, other in ((a.state_space(), b), (b.state_space(), a)):
-        if ss is not None:
-            diag = _real_diagonal(ss)
-            if diag is not None:
-                rates, weights = diag
-                return value, float(np.abs(weights) @ np.abs(other.laplace(rates)))
+    for e, other in ((a._exponential_terms(), b), (b._exponential_terms(), a)):
+        if e is not None:
+            rates, weights = e
+            return value, float(np.abs(weights) @ np.abs(np.asarray(other._laplace(rates), dtype=float)))
     return value, abs(value)
 
 
@@ -149,25 +189,7 @@ def _model_distance(a, b, p: int) -> float:
                             f"got {type(o).__name__}")
     if b is not None and a.input_dim != b.input_dim:
         raise ValueError(f"a and b must have the same input dimension, got {a.input_dim} and {b.input_dim}")
-    if b is None:
-        W, U, c = np.array(a.W), a._U, np.array(a.c)
-    else:
-        m1, m2 = a.hidden_size, b.hidden_size
-        W = np.zeros((m1 + m2, m1 + m2))
-        W[:m1, :m1], W[m1:, m1:] = a.W, b.W
-        U = np.vstack([a._U, b._U])
-        c = np.concatenate([a.c, -b.c])
-    diff = LinearRNN(W, U, c)
-
-    def values(t):
-        return diff._kernel_values(np.atleast_1d(t))[0]
-
-    ts = 1.0 / abs(diff.spectral_abscissa)
-    if p == 1:
-        zeros = sorted({z for j in range(diff.input_dim)
-                        for z in sign_changes(lambda t, j=j: diff._kernel_values(t)[:, j], 60.0 * ts)})
-        return integrate_half_line(lambda t: float(np.sum(np.abs(values(t)))), zeros, ts)
-    sq, scale = _lyapunov_sq(W, U, c)
-    if sq < _CANCELLATION * scale:
-        sq = integrate_half_line(lambda t: float(np.sum(values(t) ** 2)), (), ts, noisy=True)
-    return float(np.sqrt(max(sq, 0.0)))
+    try:
+        return _difference_model(a, b).norm(p)
+    except ValueError as exc:
+        raise type(exc)(f"a and b: {exc}" if b is not None else f"a: {exc}") from None

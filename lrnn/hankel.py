@@ -35,7 +35,7 @@ from scipy import linalg
 from . import _limits
 from ._linalg import hankel_singular_values as _hsv_state_space
 from ._linalg import single_threaded
-from ._validation import as_real_scalar, as_size
+from ._validation import as_real_scalar, as_size, float64_failures_name
 from .kernels import Kernel
 from .rnn import LinearRNN, as_kernel
 
@@ -105,6 +105,7 @@ def _hsv_quadrature(target: Kernel, refine: int, tol: float) -> np.ndarray:
     return np.sort(np.abs(ev))[::-1] * scale
 
 
+@float64_failures_name("target")
 def hankel_singular_values(target: Kernel | LinearRNN, k: int, *, refine: int = 1, tol: float = 1e-8) -> np.ndarray:
     r"""The ``k`` largest Hankel singular values of a kernel, in descending order.
 

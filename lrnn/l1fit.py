@@ -38,11 +38,12 @@ from numpy.polynomial import legendre as _leg
 from numpy.typing import ArrayLike
 from scipy import linalg, optimize
 
+from . import _limits
 from ._blaschke import as_rates
 from ._linalg import single_threaded
 from ._markov import (_fixed_grid_l1_from_log, _fixed_l1_width, as_widths, fixed_grid_l1_errors,  # noqa: F401
                       grid_l1_lower_bound, grid_l1_width_bound, l1_scale, markov_certificate)
-from ._validation import as_bool, as_size, check_table
+from ._validation import as_bool, as_size, check_table, float64_failures_name
 from .kernels import Kernel
 from .rnn import LinearRNN, as_kernel
 
@@ -262,6 +263,7 @@ def _residual_roots(resid, edges):
     return np.where(np.abs(fa) < np.abs(fb), a, b)
 
 
+@float64_failures_name("target")
 def best_l1_fit(target, rates, *, relative: bool = True, refine: int = 1) -> L1Fit:
     r"""The best :math:`L^1[0,\infty)` approximation of ``target`` by :math:`\sum_k a_k e^{-\lambda_k t}`.
 
@@ -312,6 +314,10 @@ def best_l1_fit(target, rates, *, relative: bool = True, refine: int = 1) -> L1F
     scale = l1_scale(target, relative)
     if target.is_zero:
         return _zero_fit(lam, relative)
+    count = float(target._oscillations())
+    if not count <= _limits.MAX_QUAD_PIECES:
+        raise ValueError(f"target = {target!r} changes sign about {count:.3g} times over its memory, more than "
+                         f"the linear program's panels resolve ({_limits.MAX_QUAD_PIECES})")
     with single_threaded():
         return _best_l1_fit(target, lam, relative, refine, scale)
 
@@ -357,10 +363,10 @@ def _best_l1_fit(target: Kernel, lam: np.ndarray, relative: bool, refine: int, s
         rhs = -s_T * linalg.solve_triangular(R, tau, trans="T")
         r = np.asarray(target(t), float) * w
         res = optimize.linprog(-r, A_eq=Q.T, b_eq=rhs, bounds=(-1.0, 1.0), method="highs-ds",
-                               options={"presolve": False})
+                               options={"presolve": False, "time_limit": 60.0})
         if res.status != 0:  # pragma: no cover - HiGHS reports infeasibility/failure
-            raise ValueError(f"rates: the linear program failed ({res.message}); the rates may be too "
-                             "ill-conditioned for the discretisation")
+            raise ValueError(f"target, rates: the linear program failed ({res.message}); the target's values or the "
+                             "rates may be too ill-conditioned for the discretisation")
         coef = linalg.solve_triangular(R, -np.asarray(res.eqlin.marginals))
         return coef, -res.fun + s_T * tail_signed
 
@@ -407,6 +413,7 @@ def _best_l1_fit(target: Kernel, lam: np.ndarray, relative: bool, refine: int, s
 
 
 # ----------------------------------------------------------------------------- the grid, both methods
+@float64_failures_name("target")
 def fixed_grid_best_l1(target: Kernel | LinearRNN, widths: ArrayLike, beta: float = 1.0, *, relative: bool = True,
                        certify_up_to: int = 64) -> np.ndarray:
     r"""Best :math:`L^1` errors on the grid :math:`\lambda_k = k\beta`: Markov's value where it is attained.

@@ -38,99 +38,27 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import special
 
-from ._quadrature import integrate_half_line
 from ._validation import as_laplace_points, as_rates_weights
-from .kernels import DampedOscillation, Delayed, ExponentialSum, Kernel, Scaled, Sum, require_kernel
+from .kernels import Kernel, require_kernel
 
 __all__ = ["laplace_pair", "white_noise_loss", "loss_and_gradient", "WhiteNoiseLoss"]
 
 
 # ----------------------------------------------------------------------------- Laplace pairs
-def _quadrature_pair(kernel: Kernel, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(L_ρ(s), L_{tρ}(s)) by the kernel's own transform and adaptive quadrature (power laws, Airy, …)."""
-    L = np.asarray(kernel.laplace(s), dtype=float)
-    M = np.empty(s.shape)
-    for idx, sv in np.ndenumerate(s):
-        M[idx] = integrate_half_line(
-            lambda t, sv=sv: float(t * np.exp(-sv * t) * kernel._eval(np.asarray(t))),
-            kernel._breakpoints(),
-            min(kernel._timescale, 1.0 / sv),
-        )
-    return L, M
-
-
 def _compile_pair(kernel: Kernel):
     r"""A function ``s -> (L_ρ(s), L_{tρ}(s))`` for validated ``s > 0``, built once per target.
 
-    Transitional: the kernels will answer this themselves (``Kernel.laplace_pair_function``);
-    until then the dispatch on the kernel's type happens here, once, instead of at every
-    evaluation. The arithmetic is that of the kernels' own closed forms, in the same order.
+    The kernel answers it (:meth:`lrnn.kernels.Kernel.laplace_pair_function`: its own closed forms, sums and
+    scalings included, quadrature otherwise). A kernel whose closed form cannot be set up in float64 (a
+    Gaussian bump of width 1e300, ...) gives a ``ValueError`` that names the target.
     """
-    if hasattr(kernel, "laplace_pair_function"):
-        return kernel.laplace_pair_function()
-    if isinstance(kernel, ExponentialSum):
-        rates, weights = kernel.rates, kernel.weights
-
-        def pair(s):
-            inv = 1.0 / np.add.outer(s, rates)
-            return inv @ weights, (inv * inv) @ weights
-
-        return pair
-    if isinstance(kernel, Delayed):
-        # ρ = c e^{-((t-ℓ)/ς)^2}:  ∫(t-ℓ)e^{-st}ρ = (ς²/2)[ρ(0) - s L_ρ(s)]  (integrate ρ' by parts)
-        lag, width = kernel.lag, kernel.width
-        c = kernel.weight * width * np.sqrt(np.pi) / 2.0
-        tail = np.exp(-(lag / width) ** 2)
-        rho0 = kernel.weight * np.exp(-((lag / width) ** 2))
-        half_sig2 = 0.5 * width**2
-        offset = half_sig2 * rho0
-
-        def pair(s):
-            # Delayed.laplace's two branches (erfc where z <= 0, erfcx where z > 0), in the same arithmetic; the
-            # branch test runs on Python floats, cheaper than a NumPy reduction on the loops' tiny arrays.
-            z = s * width / 2.0 - lag / width
-            values = z.ravel().tolist()
-            if not values:
-                return np.zeros_like(z), np.zeros_like(z)
-            if max(values) <= 0.0:
-                L = c * (np.exp(s * s * width * width / 4.0 - s * lag) * special.erfc(z))
-            elif min(values) > 0.0:
-                L = c * (tail * special.erfcx(z))
-            else:
-                L = c * np.where(z > 0, tail * special.erfcx(np.maximum(z, 0.0)),
-                                 np.exp(np.minimum(s * s * width * width / 4.0 - s * lag, 0.0))
-                                 * special.erfc(np.minimum(z, 0.0)))
-            return L, (lag - half_sig2 * s) * L + offset
-
-        return pair
-    if isinstance(kernel, DampedOscillation):
-        rate, nu2, weight = kernel.rate, kernel.frequency**2, kernel.weight
-
-        def pair(s):
-            q = s + rate
-            d = q * q + nu2
-            return weight * q / d, weight * (q * q - nu2) / (d * d)
-
-        return pair
-    if isinstance(kernel, Sum):
-        first, second = (_compile_pair(k) for k in kernel.terms)
-
-        def pair(s):
-            (L1, M1), (L2, M2) = first(s), second(s)
-            return L1 + L2, M1 + M2
-
-        return pair
-    if isinstance(kernel, Scaled):
-        inner, factor = _compile_pair(kernel.kernel), kernel.factor
-
-        def pair(s):
-            L, M = inner(s)
-            return factor * L, factor * M
-
-        return pair
-    return lambda s: _quadrature_pair(kernel, s)
+    try:
+        with np.errstate(over="raise"):
+            return kernel.laplace_pair_function()
+    except (OverflowError, FloatingPointError, ZeroDivisionError) as exc:
+        raise ValueError(f"target = {kernel!r}: its Laplace pair (L_rho, L_trho) cannot be set up in float64 "
+                         f"({exc})") from None
 
 
 def laplace_pair(target: Kernel, s: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
@@ -192,6 +120,8 @@ class WhiteNoiseLoss:
     ----------
     target : Kernel
         The target kernel :math:`\rho`.
+    name : str
+        The caller's name for the target, used in error messages.
 
     Attributes
     ----------
@@ -200,12 +130,15 @@ class WhiteNoiseLoss:
         :math:`\|\rho\|_{L^2}^2`.
     """
 
-    def __init__(self, target: Kernel):
-        self.target = require_kernel(target)
-        with np.errstate(over="ignore"):
-            self.norm2 = float(self.target.norm(2)) ** 2
+    def __init__(self, target: Kernel, name: str = "target"):
+        self.target = require_kernel(target, name)
+        try:
+            norm = float(self.target.norm(2))
+        except OverflowError:
+            norm = float("inf")
+        self.norm2 = norm * norm                  # a float product: inf (not OverflowError) beyond 1.8e308
         if not np.isfinite(self.norm2):
-            raise ValueError("target is too large: its squared L2 norm (the loss of the zero model) overflows float64")
+            raise ValueError(f"{name} is too large: its squared L2 norm (the loss of the zero model) overflows float64")
         self._pair = _compile_pair(self.target)
 
     def __repr__(self) -> str:

@@ -176,7 +176,17 @@ class TanhRNN:
 
 @dataclass
 class TanhTrainingRun:
-    """The record of :func:`train_tanh_rnn`: the trained ``model``, the empirical ``loss`` per step, and ``meta``."""
+    """The record of :func:`train_tanh_rnn`.
+
+    Attributes
+    ----------
+    model : TanhRNN
+        The trained model.
+    loss : numpy.ndarray, shape (steps + 1,)
+        The empirical mean squared error before each Adam step and after the last.
+    meta : dict
+        ``dt``, ``n`` (cells per sequence), ``batch`` and ``lr``.
+    """
 
     model: TanhRNN
     loss: np.ndarray

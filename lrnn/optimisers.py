@@ -119,14 +119,18 @@ def freeze_mask(freeze, m: int) -> np.ndarray:
     m : int
         The number of units.
     """
+    m = as_size("m", m, limit=_limits.MAX_TERMS, why="the most units of a model")
     mask = np.ones(m, dtype=bool)
     if freeze is None:
         return mask
     if isinstance(freeze, (str, bytes)) or not isinstance(freeze, (Sequence, np.ndarray)):
         raise TypeError(f"freeze must be a sequence of unit indices, got {type(freeze).__name__}")
+    if isinstance(freeze, np.ndarray) and freeze.ndim != 1:
+        raise ValueError(f"freeze must be a 1-D sequence of unit indices, got an array of shape {freeze.shape}")
     for i in freeze:
         if isinstance(i, (bool, np.bool_)) or not isinstance(i, numbers.Integral) or not 0 <= i < m:
-            raise ValueError(f"freeze must contain unit indices in [0, {m}), got {i!r}")
+            raise ValueError(f"freeze must contain indices of the model's m = {m} units (init, in [0, {m})), "
+                             f"got {i!r}")
         mask[int(i)] = False
     return mask
 
@@ -216,7 +220,8 @@ def descend(objective: Callable, free: np.ndarray, weights: np.ndarray, steps: i
     betas, eps
         Adam's :math:`(\beta_1,\beta_2)` and :math:`\epsilon` (``"adam"`` only).
     forward, derivative : callable, optional
-        :math:`f` and :math:`f'` on arrays of shape ``(B, m)``; both ``None`` for the identity.
+        :math:`f` and :math:`f'` on the free variables (shape ``(m,)`` for one run, ``(B, m)`` for a batch);
+        both ``None`` for the identity.
     mask : numpy.ndarray of bool, shape (m,), optional
         The trainable units (frozen units keep :math:`v_i` and :math:`a_i`).
     until : float, optional
@@ -230,67 +235,100 @@ def descend(objective: Callable, free: np.ndarray, weights: np.ndarray, steps: i
     B, m = free.shape
     n = steps + 1
     identity = forward is None
-    lr_col = np.asarray(lr, dtype=float).reshape(-1, 1) if np.ndim(lr) else float(lr)
-    b1, b2 = betas
-    step = _make_step(optimizer, lr_col, momentum, b1, b2, eps, (B, 2 * m))
-    loss = np.full((B, n), np.inf)
-    R = np.full((B, n, m), np.nan)
-    V = R if identity else np.full((B, n, m), np.nan)
-    A = np.full((B, n, m), np.nan)
+    single = B == 1
+    # One run works on 1-D arrays (theta of shape (2m,)), a batch on 2-D ones ((B, 2m)); the records are stored
+    # iterate-major, (n, m) or (n, B, m), and returned run-major.
     theta = np.concatenate([free, weights], axis=1)
-    rates = theta[:, :m] if identity else forward(theta[:, :m])
-    g = np.empty((B, 2 * m))
+    if single:
+        theta, lr_ = theta[0], float(np.ravel(lr)[0])
+    else:
+        lr_ = np.asarray(lr, dtype=float).reshape(-1, 1) if np.ndim(lr) else float(lr)
+    shape = theta.shape
+    b1, b2 = betas
+    step = _make_step(optimizer, lr_, momentum, b1, b2, eps, shape)
+    rec = (n,) + shape[:-1]
+    loss = np.full(rec, np.inf)
+    R = np.full(rec + (m,), np.nan)
+    V = R if identity else np.full(rec + (m,), np.nan)
+    A = np.full(rec + (m,), np.nan)
+    rates = theta[..., :m] if identity else forward(theta[..., :m])
+    g = np.empty(shape)
     mask2 = None if mask is None or mask.all() else np.concatenate([mask, mask]).astype(float)
     stopped: list = [None] * B
     reasons = [""] * B
     active = np.ones(B, dtype=bool)
-    single = B == 1
     last = steps
+    small = single and m <= 32
+    previous = None                             # (theta, rates) of the last iterate, for a batch
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):   # overflow is detected and stops a run
         for k in range(n):
-            a = theta[:, m:]
+            a = theta[..., m:]
+            J, gr, ga = objective(rates, a)
             if single:
-                J, gr, ga = objective(rates[0], a[0])
-                loss[0, k] = J
-            else:
-                J, gr, ga = objective(rates, a)
-                loss[:, k] = J
-            R[:, k], A[:, k] = rates, a
+                if not math.isfinite(J):            # the loss overflowed at a finite iterate: stop before it
+                    stopped[0], reasons[0] = k, "non-finite"
+                    loss[k] = np.inf
+                    break
+            elif not np.isfinite(J).all():
+                bad = active & ~np.isfinite(J)
+                for run in np.flatnonzero(bad):
+                    stopped[run], reasons[run] = k, "non-finite"
+                active &= ~bad
+                if not active.any():
+                    loss[k] = np.where(np.isfinite(J), J, np.inf)
+                    break
+                # stopped runs go back to their last finite iterate (at the start: any running one's), so that
+                # the batch goes on; their records are overwritten below
+                theta, rates = theta.copy(), rates.copy()
+                if previous is None:
+                    keep = int(np.flatnonzero(active)[0])
+                    theta[bad], rates[bad] = theta[keep], rates[keep]
+                else:
+                    theta[bad], rates[bad] = previous[0][bad], previous[1][bad]
+                J, gr, ga = objective(rates, theta[..., m:])
+                a = theta[..., m:]
+            previous = (theta, rates)
+            loss[k], R[k], A[k] = J, rates, a
             if not identity:
-                V[:, k] = theta[:, :m]
+                V[k] = theta[..., :m]
             if until is not None and J <= until:
                 last = k
                 break
             if k == steps:
                 break
-            if identity:
-                g[:, :m] = gr
-            else:
-                g[:, :m] = derivative(theta[:, :m]) * gr
-            g[:, m:] = ga
+            g[..., :m] = gr if identity else derivative(theta[..., :m]) * gr
+            g[..., m:] = ga
             if mask2 is not None:
                 g *= mask2
             new = step(theta, g, k)
-            new_rates = new[:, :m] if identity else forward(new[:, :m])
-            if single and m <= 32:                # plain floats: cheaper than NumPy reductions on tiny arrays
-                values = new.ravel().tolist()
-                ok = all(v > 0 for v in new_rates.ravel().tolist()) and all(math.isfinite(v) for v in values)
+            new_rates = new[..., :m] if identity else forward(new[..., :m])
+            if small:                               # plain floats: cheaper than NumPy reductions on tiny arrays
+                ok = all(v > 0 for v in new_rates.tolist()) and all(math.isfinite(v) for v in new.tolist())
             else:
                 ok = bool(np.isfinite(new.sum() + new_rates.sum()) and new_rates.min() > 0)
             if not ok:
+                if single:
+                    finite = bool(np.isfinite(new).all() and np.isfinite(new_rates).all())
+                    stopped[0], reasons[0] = k + 1, ("crossed" if finite else "non-finite")
+                    break
                 finite = np.isfinite(new).all(axis=1) & np.isfinite(new_rates).all(axis=1)
                 bad = active & ~(finite & (new_rates > 0).all(axis=1))
                 for run in np.flatnonzero(bad):
                     stopped[run], reasons[run] = k + 1, ("crossed" if finite[run] else "non-finite")
                 active &= ~bad
                 if not active.any():
-                    last = k
                     break
                 new[~active], new_rates[~active] = theta[~active], rates[~active]   # keep the last stable iterate
             theta, rates = new, new_rates
     if until is not None and last < steps:      # stopped by ``until``: the records end at that iterate
-        loss, R, A = loss[:, :last + 1], R[:, :last + 1], A[:, :last + 1]
-        V = R if identity else V[:, :last + 1]
+        loss, R, A = loss[:last + 1], R[:last + 1], A[:last + 1]
+        V = R if identity else V[:last + 1]
+    if single:
+        loss, R, A = loss[None], R[None], A[None]
+        V = R if identity else V[None]
+    else:
+        loss, R, A = loss.T.copy(), R.transpose(1, 0, 2).copy(), A.transpose(1, 0, 2).copy()
+        V = R if identity else V.transpose(1, 0, 2).copy()
     for run in range(B):                        # a stopped run was carried along at its last stable iterate
         if stopped[run] is not None:
             loss[run, stopped[run]:] = np.inf

@@ -180,7 +180,7 @@ def reduced_escape_estimates(long_part: Kernel, w0: float, drop: float, *, lower
     w0 = as_real_scalar("w0", w0, minimum=1e-200, maximum=1e200)
     drop = as_real_scalar("drop", drop, positive=True)
     lower = as_bool("lower", lower)
-    objective = WhiteNoiseLoss(g)
+    objective = WhiteNoiseLoss(g, "long_part")
     pair = objective.laplace_pair
 
     def E(w):

@@ -45,9 +45,9 @@ from numpy.typing import ArrayLike
 from . import _muntz, l1fit
 from ._blaschke import as_rates, blaschke, grid_blaschke
 from ._linalg import single_threaded
-from ._model_errors import residual_integral
+from ._model_errors import relative_to, residual_integral
 from ._muntz import best_error, exact_fit, fixed_grid_errors
-from ._validation import as_bool, as_choice, as_norm_order, as_real_array, as_real_scalar, as_size
+from ._validation import as_bool, as_choice, as_norm_order, as_real_array, as_real_scalar, as_size, float64_failures_name
 from .hankel import hankel_singular_values
 from .kernels import Kernel, RampExponential
 from .rnn import LinearRNN, as_kernel
@@ -146,7 +146,7 @@ def l1_error(target: Kernel | LinearRNN, rates: ArrayLike, weights: ArrayLike, *
     kernel_hat, slowest, terms = model_kernel(LinearRNN.diagonal(lam, a))
     with single_threaded():
         val = residual_integral(target, kernel_hat, 1, slowest, terms, panel=panel)
-    return val / float(target.norm(1)) if relative else val
+    return relative_to(val, target, 1) if relative else val
 
 
 # ----------------------------------------------------------------------------- required width
@@ -293,6 +293,7 @@ def _fixed_l1(target: Kernel, epsilon: float, beta: float, max_width: float | No
     return WidthResult(width, value, beta, None, p=1, log10_width=log10w, kind=kind, bound_log10_width=bound)
 
 
+@float64_failures_name("target", finite_result=False)
 def required_width(target: Kernel | LinearRNN, epsilon: float, rule: str = "fixed", *, p: int = 2, beta: float = 1.0,
                    ratio: float = 2.0, rate_max: float = 64.0, max_width: float | None = None,
                    model_limit: int = 64) -> WidthResult:
@@ -369,7 +370,12 @@ def required_width(target: Kernel | LinearRNN, epsilon: float, rule: str = "fixe
     if target.is_zero:
         raise ValueError("target is the zero kernel: its relative error is undefined (its norm is 0)")
     if p == 1:
-        return _required_width_l1(target, epsilon, rule, beta, ratio, rate_max, max_width, model_limit)
+        try:
+            return _required_width_l1(target, epsilon, rule, beta, ratio, rate_max, max_width, model_limit)
+        except ValueError as exc:
+            if str(exc).startswith("rtol = "):      # the kernel's L¹ horizon for this accuracy is beyond float64
+                raise ValueError(f"epsilon = {epsilon:g} is too small for {target!r}: {exc}") from None
+            raise
     if max_width is None:
         max_width = 1e15
     if rule == "geometric":
@@ -389,6 +395,11 @@ def _geometric_l2(target: Kernel, epsilon: float, ratio: float, rate_max: float,
         if err <= epsilon:
             model = _fit_model(target, lam, True) if m <= model_limit else None
             return WidthResult(m, err, lam_min, model, log10_width=math.log10(m))
+    if _geometric(1, ratio, rate_max) is None:
+        raise ValueError(f"rate_max = {rate_max:g} is too small: the geometric grid underflows float64 "
+                         f"before its first width")
+    if not math.isfinite(err):
+        raise ValueError(f"target = {target!r}: its best errors on the geometric grid are not finite in float64")
     return WidthResult(None, err, lam_min, None)
 
 

@@ -279,9 +279,12 @@ def parameterisation(name: str, *, a0: float | None = None, b0: float | None = N
 
 
 def _as_param(param, name: str = "param") -> Parameterisation:
+    """A :class:`Parameterisation` from itself or a name of :data:`NAMES`, with errors naming the argument ``name``."""
     if isinstance(param, Parameterisation):
         return param
     if isinstance(param, str):
+        if param not in NAMES:
+            raise ValueError(f"{name} must be a Parameterisation or one of {NAMES}, got {param!r}")
         return parameterisation(param)
     raise TypeError(f"{name} must be a Parameterisation or one of {NAMES}, got {type(param).__name__}")
 
@@ -336,8 +339,11 @@ class ReparamRun:
         Trajectories of the rates :math:`\\lambda=f(v)`, the weights :math:`a` and
         the free variables :math:`v` (``nan`` after a stop).
     param : Parameterisation
+        The map :math:`\\lambda=f(v)` of the run.
     lr : float
+        The learning rate :math:`\\eta`.
     optimizer : str
+        ``"gd"``, ``"momentum"`` or ``"adam"``.
     stopped_at : int or None
         The step at which the iterate left the stable region (some rate ≤ 0, only
         possible for ``direct``) or became non-finite; ``None`` if it never did.
@@ -498,6 +504,8 @@ def train_reparameterised(target: Kernel, init: LinearRNN, param, steps: int, lr
         Training stops when a rate becomes ≤ 0 (``direct`` only) or anything
         becomes non-finite; the remaining losses are ``inf``.
     """
+    param = _as_param(param, "param")
+    lr = as_real_scalar("lr", lr, positive=True)
     return train_reparameterised_many(target, init, [param], [lr], steps, optimizer, betas=betas, eps=eps,
                                       momentum=momentum)[0]
 

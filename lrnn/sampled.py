@@ -36,8 +36,24 @@ MAX_SEQUENCES = 2**14
 class SampledRun:
     """The record of :func:`train_sampled`.
 
-    ``loss[k]`` is the empirical loss on the sampled sequences after k steps,
-    ``exact_loss[k]`` the closed-form :math:`J` of the same iterate.
+    Attributes
+    ----------
+    loss : numpy.ndarray, shape (steps + 1,)
+        The empirical loss on the sampled sequences after ``k`` steps (``inf`` after a stop).
+    exact_loss : numpy.ndarray, shape (steps + 1,)
+        The closed-form white-noise loss :math:`J` of the same iterate.
+    rates, weights : numpy.ndarray, shape (steps + 1, m)
+        The trajectories of :math:`\\lambda` and :math:`a` (``nan`` after a stop).
+    model : LinearRNN
+        The last stable iterate.
+    lr : float
+        The learning rate :math:`\\eta`.
+    optimizer : str
+        ``"gd"``, ``"momentum"`` or ``"adam"``.
+    crossed_at : int or None
+        The step at which a rate became ≤ 0 or the iterate non-finite, else ``None``.
+    meta : dict
+        ``dt``, ``horizon``, ``n_eval``, ``batch`` and ``seed`` of the data.
     """
 
     loss: np.ndarray

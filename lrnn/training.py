@@ -34,7 +34,7 @@ from .kernels import Kernel, require_kernel
 from .loss import WhiteNoiseLoss, laplace_pair, loss_and_gradient, white_noise_loss
 from .optimisers import OPTIMIZERS, as_adam_parameters, as_momentum, as_optimizer, as_steps, descend, freeze_mask
 from .plateau import escape_time, plateau_problem, reduced_escape_estimates
-from .reparam import Parameterisation, batch_maps, initial_free, parameterisation
+from .reparam import NAMES, Parameterisation, batch_maps, initial_free, parameterisation
 from .rnn import LinearRNN, diagonal_parameters
 from .sampled import SampledRun, train_sampled
 
@@ -85,7 +85,9 @@ class TrainingRun:
     model : LinearRNN
         The last stable iterate.
     lr : float
+        The learning rate :math:`\\eta`.
     optimizer : str
+        ``"gd"``, ``"momentum"`` or ``"adam"``.
     crossed_at : int or None
         The step at which a rate became ≤ 0 (the stability boundary was
         crossed), else ``None``; with a stable ``reparam``, the step at which
@@ -232,6 +234,8 @@ def train(target: Kernel, init: LinearRNN, steps: int, lr: float, optimizer: str
     param = None
     if reparam is not None:
         if isinstance(reparam, str):
+            if reparam not in NAMES:
+                raise ValueError(f"reparam must be one of {NAMES} or a lrnn.reparam.Parameterisation, got {reparam!r}")
             param = parameterisation(reparam)
         elif isinstance(reparam, Parameterisation):
             param = reparam
@@ -363,6 +367,9 @@ def gradient_flow(target: Kernel, init: LinearRNN, t_max: float, *, freeze=None,
                         f"t_max = {t_max:g}. Near a critical point the float64 gradient is rounding noise, which "
                         f"limits the steps at atol = {atol:g}: use a smaller t_max, a larger atol (e.g. 1e-10) "
                         "with method='BDF', or a larger max_evaluations") from None
+    except ValueError as exc:                    # scipy's dense output after steps that no longer advance t
+        raise FlowError(f"gradient_flow: the solver failed before t_max = {t_max:g} ({exc}): the flow from init "
+                        "for this target is too stiff or leaves the stable region") from None
     if not sol.success or sol.y.shape[1] != times.size:
         raise FlowError(f"gradient_flow: the solver failed before t_max = {t_max:g} ({sol.message}); "
                         "try a smaller t_max or other tolerances (rtol, atol)")

@@ -30,9 +30,12 @@ def test_small_steps_follow_the_linearisation_and_equilibrium():
     lin = LinearRNN(net.W, net.U, net.c)
     eps = 1e-5
     assert np.allclose(net.step_response(t, [eps])[0] / eps, lin.step_response(t), rtol=1e-4, atol=1e-9)
+    # the linearisation's kernel is c^T e^{Wt} U (scipy.linalg.expm), the small-amplitude limit of the tanh net
+    from scipy.linalg import expm
+
     lin2 = net.linearisation()
-    assert isinstance(lin2, LinearRNN) and np.array_equal(lin2.W, net.W)
-    assert np.allclose(lin2.step_response(t), lin.step_response(t))
+    assert np.allclose(lin2.kernel(t), [net.c @ expm(net.W * s) @ net.U for s in t], rtol=1e-12, atol=1e-14)
+    assert np.allclose(net.step_derivative(t, [eps])[0] / eps, lin2.kernel(t), rtol=1e-4, atol=1e-9)
     # equilibrium of a large step: tanh(W h* + U x) = 0  =>  h* = -W^{-1} U x, the linear one
     x = 2.5
     h_star = -np.linalg.solve(net.W, net.U * x)
@@ -130,3 +133,35 @@ def test_bad_input():
         nonlinear.train_tanh_rnn(kernels.Exponential(1.0), 2.5, 1)
     with pytest.raises(ValueError, match="lr"):
         nonlinear.train_tanh_rnn(kernels.Exponential(1.0), 2, 1, lr=0.0)
+
+
+def test_issue_16_examples():
+    """Sizes of 10**12 are refused up front; an ODE solve that cannot finish (W = ±1e300, t = 1e300) stops with a
+    clear error within its evaluation budget instead of running forever."""
+    import time
+
+    target = kernels.Exponential(1.0)
+    with pytest.raises(ValueError, match="batch"):
+        nonlinear.train_tanh_rnn(target, 2, 1, batch=10**12)
+    with pytest.raises(ValueError, match="hidden_size"):
+        nonlinear.train_tanh_rnn(target, 10**12, 1)
+    with pytest.raises(ValueError, match="steps"):
+        nonlinear.train_tanh_rnn(target, 2, 10**12)
+    with pytest.raises(ValueError, match="seed"):
+        nonlinear.train_tanh_rnn(target, 2, 1, seed=-1)
+    with pytest.raises(ValueError, match="lr"):                       # diverges: a clear error, not NaN weights
+        nonlinear.train_tanh_rnn(target, 2, 3, lr=1e300, dt=0.25, horizon=2.0, n_eval=4, batch=2)
+    for scale in (1e300, -1e300):
+        net = nonlinear.TanhRNN(scale * np.eye(2), np.ones(2), np.ones(2))
+        t0 = time.process_time()
+        try:
+            y = net.step_response([0.0, 1.0], [1.0])
+            assert np.all(np.isfinite(y))
+        except ValueError as exc:
+            assert "t" in str(exc) and "W" in str(exc)
+        assert time.process_time() - t0 < 30.0
+    net = _net()
+    t0 = time.process_time()
+    with pytest.raises(ValueError, match="t"):
+        net.step_response([1e300], [1.0])
+    assert time.process_time() - t0 < 30.0

@@ -185,6 +185,14 @@ def test_descend_batches_are_independent_runs():
             assert np.allclose(batch.rates[b, fin], alone.rates[0, fin], rtol=1e-12)
         assert batch.stopped_at[1] is not None and batch.reasons[1] == "crossed"
         assert np.isnan(batch.rates[1, batch.stopped_at[1]:]).all()
+    # a run whose loss overflows (huge steps in the stable direction) stops there; the others go on
+    both = optimisers.descend(obj.value_and_gradient, V0[[0, 0]], A0[[0, 0]], 40, np.array([0.05, 1e300]), "gd")
+    alone = optimisers.descend(obj.value_and_gradient, V0[:1], A0[:1], 40, 0.05, "gd")
+    big = optimisers.descend(obj.value_and_gradient, V0[:1], A0[:1], 40, 1e300, "gd")
+    assert both.stopped_at[0] is None and np.allclose(both.loss[0], alone.loss[0], rtol=1e-12)
+    assert both.stopped_at[1] == big.stopped_at[0] is not None and both.reasons[1] == big.reasons[0]
+    fin = np.isfinite(big.loss[0])
+    assert np.array_equal(fin, np.isfinite(both.loss[1])) and np.allclose(both.loss[1, fin], big.loss[0, fin])
 
 
 def test_parameter_validation():

@@ -213,3 +213,28 @@ def test_non_hurwitz_message_names_the_largest_real_part():
         LinearRNN([[0.0]], [1.0], [1.0])
     with pytest.raises(ValueError, match="largest real part is 1"):       # a hidden unstable mode (Exercise 1.6)
         LinearRNN(np.diag([-1.0, 1.0]), [1.0, 1.0], [1.0, 0.0])
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("m", [1, 2, 5, 20])
+def test_expm_batch_matches_scipy(m):
+    """The batched scaling-and-squaring exponential agrees with scipy.linalg.expm time by time."""
+    from scipy.linalg import expm
+
+    from lrnn import _linalg
+
+    rng = np.random.default_rng(m)
+    W = rng.standard_normal((m, m)) - 2.0 * np.eye(m)
+    times = np.r_[0.0, np.geomspace(1e-8, 60.0, 97)]
+    got = _linalg.expm_batch(W, times)
+    for tk, E in zip(times, got):
+        ref = expm(W * tk)
+        assert np.allclose(E, ref, rtol=1e-11, atol=1e-13 * max(1.0, np.abs(ref).max()))
+
+
+@pytest.mark.unit
+def test_jordan_block_kernel_is_closed_form_and_fast_enough():
+    """W = [[-a, 1], [0, -a]] has no modal form; its kernel is t e^{-at} (batched exponentials, not a loop)."""
+    model = LinearRNN([[-0.5, 1.0], [0.0, -0.5]], [0.0, 1.0], [1.0, 0.0])
+    t = np.linspace(0.0, 30.0, 20001)
+    assert np.allclose(model.kernel(t), t * np.exp(-0.5 * t), rtol=0, atol=1e-13)

@@ -168,6 +168,39 @@ def test_bad_inputs():
         lrnn.gradient_flow(k, init, 1.0, level=0.5)
 
 
+
+def test_issue_16_examples_give_clear_errors_or_finite_answers():
+    """The training examples of issue 16, each now a clear error naming the argument or a correct finite answer."""
+    import time
+
+    k = kernels.Exponential(1.0)
+    init = LinearRNN.diagonal([1.0], [1.0])
+    with pytest.raises(ValueError, match="steps"):                      # 10**12 steps: refused up front
+        lrnn.train(k, init, 10**12, 0.1)
+    with pytest.raises(ValueError, match="betas"):                      # Adam with beta1 = 1 reported a crossing
+        lrnn.train(k, init, 5, 0.1, "adam", betas=(1.0, 0.999))
+    with pytest.raises(ValueError, match="atol"):                       # was "s must contain only finite values"
+        lrnn.gradient_flow(k, init, 10.0, atol=1e300)
+    with pytest.raises(ValueError, match="init"):                       # a loss that overflows float64
+        lrnn.train(k, LinearRNN.diagonal([1e-300], [1e300]), 5, 0.1)
+    # the plateau problem at lag 30 to t = 1e9: a clear error within the evaluation budget (it used to run for
+    # minutes), and an answer with a tolerance that float64 gradients can honour
+    target, start, E = plateau.plateau_problem(30.0)
+    t0 = time.process_time()
+    with pytest.raises(training.FlowError, match="max_evaluations"):
+        lrnn.gradient_flow(target, start, 1e9, max_evaluations=20_000, drop=0.05 * E, level=E)
+    assert time.process_time() - t0 < 20.0
+    fl = lrnn.gradient_flow(target, start, 1e9, method="BDF", atol=1e-10, drop=0.05 * E, level=E)
+    assert fl.escape == np.inf and np.all(np.isfinite(fl.loss))
+    assert fl.loss[-1] == pytest.approx(E, rel=1e-6)                   # still on the plateau at t = 1e9
+    # a huge learning rate: the run stops where its loss overflows (finite records before, inf/nan after)
+    run = lrnn.train(k, LinearRNN.diagonal([0.5, 2.0], [1.0, 0.1]), 10, 1e300)
+    c = run.crossed_at
+    assert c is not None and np.all(np.isfinite(run.loss[:c])) and np.all(np.isfinite(run.rates[:c]))
+    assert np.isinf(run.loss[c:]).all() and np.isnan(run.rates[c:]).all()
+    assert np.array_equal(-np.diag(run.model.W), run.rates[c - 1])
+
+
 # ----------------------------------------------------------------------------- figures and live widgets
 # (these test lrnn.plots.training / lrnn.widgets.training; to move to the views helper's test files)
 # ----------------------------------------------------------------------------- figures and live widgets

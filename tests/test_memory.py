@@ -1,5 +1,6 @@
 """Tests of lrnn.memory: the memory function against closed forms and scipy.linalg.expm (scalar and vector
-inputs, second order at every t), the perturbation error against lrnn.distance and the instability threshold."""
+inputs, second order at every t, far times and small steps), the perturbation error against lrnn.distance and the
+instability threshold."""
 
 import numpy as np
 import pytest
@@ -165,8 +166,10 @@ def test_bad_input():
         memory.memory_function(k, [-1.0])
     with pytest.raises(ValueError, match="h"):
         memory.memory_function(k, [1.0], h=-1.0)
-    with pytest.raises(ValueError, match="h"):
+    with pytest.raises(TypeError, match="h"):
         memory.memory_function(k, [1.0], h=True)
+    with pytest.raises(ValueError, match="h"):
+        memory.memory_function(k, [1.0], h=1e-15)           # below 1e-12: refused (was 20 % wrong)
     m = LinearRNN.diagonal([1.0, 2.0], [1.0, 1.0])
     with pytest.raises(ValueError, match="rate_perturbations"):
         memory.perturbed_errors(k, m, np.zeros((1, 3)))
@@ -184,3 +187,21 @@ def test_bad_input():
         memory.perturbation_error(k, m, [0.1], n_samples=-1)
     with pytest.raises(TypeError, match="target"):
         memory.perturbed_errors("k", m, np.zeros((1, 2)))
+    with pytest.raises(ValueError, match="target is the zero kernel"):
+        memory.perturbation_error(0.0 * k, m, [0.1])
+    with pytest.raises(ValueError, match="seed"):
+        memory.perturbation_error(k, m, [0.1], seed=-1)
+
+
+def test_memory_function_at_far_times_and_small_steps():
+    """Issue 16: t = 1e13 gave NaN and h = 1e-15 was 20 % off. The stencil integrates the kernel exactly over the
+    interval float64 represents (widened to four spacings where h is below the spacing at t)."""
+    pl = kernels.PowerLaw(0.5)
+    t = np.array([0.0, 1.0, 1e6, 1e13, 1e300])
+    M = memory.memory_function(pl, t)
+    assert np.all(np.isfinite(M))
+    assert np.allclose(M, (1 + t) ** -1.5, rtol=1e-6, atol=0)
+    for h in (1e-12, 1e-8, 1e-2):
+        assert memory.memory_function(pl, [2.0], h=h)[0] == pytest.approx(3.0**-1.5, rel=max(1e-9, 10 * h**2))
+    ex = kernels.Exponential(1e-9, 3.0)                          # a slow exponential far out: 3 e^{-10}
+    assert memory.memory_function(ex, [1e10])[0] == pytest.approx(3 * np.exp(-10.0), rel=1e-9)
