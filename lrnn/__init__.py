@@ -13,16 +13,23 @@ Core (foundation):
 Chapters' modules:
 
 * :mod:`lrnn.approximation` — :func:`lrnn.fit`, best L² approximation by width-m RNNs (Chapter 2);
-* :mod:`lrnn.rates` — approximation rates, Hankel singular values, required widths (Chapter 3);
-* :mod:`lrnn.training` — closed-form white-noise loss, :func:`lrnn.train`, :func:`lrnn.gradient_flow`,
-  :func:`lrnn.escape_time` (Chapter 4);
-* :mod:`lrnn.memory`, :mod:`lrnn.nonlinear`, :mod:`lrnn.reparam` — memory functions, perturbation errors,
-  tanh RNNs and stable reparameterisations (Chapter 5);
+* :mod:`lrnn.views` — kernel families with one memory parameter, named inputs, modal models, the three
+  views of a linear RNN and the operator norm attained by mollified sign inputs (Chapter 1);
+* :mod:`lrnn.rates` — approximation rates and required widths; :mod:`lrnn.hankel` — Hankel singular
+  values; :mod:`lrnn.l1fit` — best L¹ fits on fixed rates, Markov's certificate and the Nikolskii bound
+  of the L¹ curse (Chapter 3);
+* :mod:`lrnn.loss` (closed-form white-noise loss), :mod:`lrnn.optimisers` (gradient descent, heavy ball,
+  Adam), :mod:`lrnn.training` (:func:`lrnn.train`, :func:`lrnn.gradient_flow`), :mod:`lrnn.sampled`
+  (training on sampled data), :mod:`lrnn.plateau` (:func:`lrnn.escape_time`, the plateau problem)
+  (Chapter 4);
+* :mod:`lrnn.memory`, :mod:`lrnn.nonlinear`, :mod:`lrnn.reparam`, :mod:`lrnn.ssm_init` — memory
+  functions, perturbation errors, tanh RNNs, stable reparameterisations and SSM initialisations (Chapter 5);
 * :mod:`lrnn.checks` — self-checks for the exercises (coursework);
 * :mod:`lrnn.plots`, :mod:`lrnn.widgets` — the figures and live experiments of the book.
 """
 
-from . import approximation, checks, kernels, memory, nonlinear, plots, rates, reparam, signals, training, widgets
+from . import (approximation, checks, hankel, kernels, l1fit, loss, memory, nonlinear, optimisers, plateau, plots, rates,
+               reparam, sampled, signals, ssm_init, training, views, widgets)
 from .approximation import fit
 from .distance import distance, inner
 from .rates import hankel_singular_values, required_width
@@ -35,5 +42,6 @@ __all__ = [
     "LinearRNN", "zoh_discretise", "respond", "distance", "inner",
     "fit", "hankel_singular_values", "required_width", "train", "gradient_flow", "escape_time",
     "memory", "nonlinear", "reparam",
+    "views", "hankel", "l1fit", "loss", "optimisers", "sampled", "plateau", "ssm_init",
 ]
 __version__ = "0.1.0"
