@@ -739,6 +739,32 @@ def _split_role(content: str) -> tuple[str, str]:
     return "", content.strip()
 
 
+def _api_anchor(target: str) -> str:
+    """The anchor of an ``lrnn`` name in the API appendix (pages/api.md): where autodoc documents the object —
+    kernels under ``lrnn.kernels``, everything else under the module that defines it (re-exports followed)."""
+    import importlib
+
+    parts = target.split(".")
+    obj = None
+    for cut in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for attr in parts[cut:]:
+            obj = getattr(obj, attr, None)
+        break
+    if obj is None:
+        raise EditionError(f"{{py:...}}`{target}`: no such lrnn object (the API appendix cannot link it)")
+    if isinstance(obj, type(importlib)):
+        return "module-" + obj.__name__
+    module = getattr(obj, "__module__", None) or ""
+    qual = getattr(obj, "__qualname__", parts[-1])
+    if module.startswith("lrnn.kernels."):
+        module = "lrnn.kernels"
+    return f"{module}.{qual}"
+
+
 def _role(name: str, content: str, ctx: _Context) -> str:
     book = ctx.book
     if name == "math":
@@ -758,6 +784,14 @@ def _role(name: str, content: str, ctx: _Context) -> str:
             else:
                 parts.append(_link(f"{who}, {year}", url))
         return "; ".join(parts) if name in ("cite:t", "cite:ts") else "(" + "; ".join(parts) + ")"
+    if name in ("py:func", "py:class", "py:meth", "py:mod", "py:data", "py:attr", "py:obj"):
+        title, target = _split_role(content)
+        tilde, target = target.startswith("~"), target.lstrip("~")
+        shown = title if title and title != target and title != "~" + target else (
+            target.split(".")[-1] if tilde else target)
+        if name in ("py:func", "py:meth") and not title:
+            shown += "()"                                  # as Sphinx prints a function's name
+        return _link(f"`{shown}`", book.baseurl + "pages/api.html#" + _api_anchor(target))
     if name in ("numref", "prf:ref", "ref", "eq", "doc", "prf:proof"):
         title, label = _split_role(content)
         if name == "doc":

@@ -23,10 +23,9 @@ precision (:func:`best_weights`; the methods are described in :mod:`lrnn._muntz`
       a_k = \frac{2\lambda_k}{p+\lambda_k}\prod_{i\ne k}
             \frac{p-\lambda_i}{p+\lambda_i}\,\frac{\lambda_k+\lambda_i}{\lambda_k-\lambda_i},
       \qquad
-      \frac{\|\rho-\hat\rho\|_2}{\|\rho\|_2} = \prod_k\frac{|p-\lambda_k|}{|p+\lambda_k|}
-      \quad(\text{:func:`blaschke_error`}),
+      \frac{\|\rho-\hat\rho\|_2}{\|\rho\|_2} = \prod_k\frac{|p-\lambda_k|}{|p+\lambda_k|},
 
-  products of differences computed to full relative precision (in logarithms, so no overflow);
+  the second by :func:`blaschke_error`; products of differences computed to full relative precision (in logarithms, so no overflow);
 * **other targets** (power laws, delayed bumps, Airy kernels) are projected on the Takenaka–Malmquist
   orthonormal basis of :math:`\mathrm{span}\{e^{-\lambda_kt}\}`; where double precision cannot determine the
   projection (clustered rates) and the target has extended-precision closed forms, the weights come from an

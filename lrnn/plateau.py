@@ -90,7 +90,8 @@ def plateau_problem(lag: float, *, rate: float = 1.0, width: int = 2, start_rate
     The target has a short memory, :math:`e^{-\kappa t}`, and a memory at lag :math:`\ell`, the
     bump :math:`g(t)=e^{-(t-\ell)^2}` (``Delayed(lag)``). Unit 0 starts exactly on the short-memory
     part, :math:`(a_0,\lambda_0)=(1,\kappa)`; units :math:`i\ge1` start small and fast,
-    :math:`(a_i,\lambda_i)=(\text{start\_weight},\ \text{start\_rate}\cdot i)`.
+    :math:`(a_i,\lambda_i)=(a_\mathrm{s},\ \lambda_\mathrm{s}\,i)` with :math:`a_\mathrm{s}` = ``start_weight`` and
+    :math:`\lambda_\mathrm{s}` = ``start_rate``.
 
     Parameters
     ----------

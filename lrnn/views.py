@@ -1,6 +1,6 @@
 r"""Chapter 1's experiments as numbers: kernel families, inputs, modal models, the three views, the operator norm.
 
-The figures of :mod:`lrnn.plots.memory` draw what these functions compute, and
+The figures of ``lrnn.plots.memory`` draw what these functions compute, and
 the chapter checks the figures' numbers with them (they are re-exported there
 under the same names):
 

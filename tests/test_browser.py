@@ -287,7 +287,12 @@ for (const c of art.querySelectorAll('mjx-container')) {
     }
   }
   const inScroller = !!c.closest('.pst-scrollable-table-container');
-  const outside = !inScroller && (r.right > colRight + 1 || r.left < colLeft - 1);
+  // API entries (pages/api.md, autodoc): their descriptions are nested three or four levels deep, and at phone
+  // width MathJax 4 can set an inline formula that ends a line a few pixels past the narrow column it measured;
+  // there a formula must stay on the screen (it may reach into the page's padding, not past the viewport)
+  const inApi = !!c.closest('dl.py');
+  const outside = !inScroller && (inApi ? (r.right > window.innerWidth || r.left < 0)
+                                        : (r.right > colRight + 1 || r.left < colLeft - 1));
   const bad = outside || clipped || (overflowing && !(display && scrolls && shadowed));
   out.math.push({display: display, overflowing: overflowing, scrolls: scrolls, bad: bad,
                  // whole code points only: half a surrogate pair cannot be returned to Python

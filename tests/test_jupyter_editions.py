@@ -632,8 +632,8 @@ def test_numbers_and_reference_texts_match_the_built_book(md):
         for text, url in re.findall(r"\[((?:[^\[\]]|\\\[|\\\])+)\]\((" + re.escape(BOOK.baseurl) + r"[^)]*)\)", src):
             rel = url[len(BOOK.baseurl):]
             path, _, anchor = rel.partition("#")
-            if path.startswith("pages/bibliography") or not anchor:
-                continue
+            if path.startswith(("pages/bibliography", "pages/api")) or not anchor:
+                continue                 # citations and API names: checked by their own tests below
             text = text.replace("\\[", "[").replace("\\]", "]")
             if "$" in text:
                 continue
@@ -646,3 +646,18 @@ def test_numbers_and_reference_texts_match_the_built_book(md):
                     f"{md.name}: the edition links {text!r} to {rel}, which the built book does not"
             checked += 1
     assert checked or not re.search(r"\{(?:numref|prf:ref|ref|eq)\}`", md.read_text()), "no reference was compared"
+
+
+@pytest.mark.book
+def test_links_to_the_api_appendix_point_at_documented_objects():
+    """Every {py:...} role of the chapters becomes, in the editions, a link to an id of the built API appendix."""
+    built = _built_book()
+    page = (built / "pages" / "api.html").read_text(encoding="utf-8")
+    ids = set(re.findall(r'id="([^"]+)"', page))
+    links = []
+    for nb in sorted((ROOT / "chapters").glob("0*.ipynb")):
+        text = nb.read_text(encoding="utf-8")
+        links += re.findall(r"pages/api\.html#([\w.\-]+)\)", text)
+    assert len(links) >= 8, links
+    missing = sorted(set(links) - ids)
+    assert not missing, f"links into the API appendix with no such id: {missing}"

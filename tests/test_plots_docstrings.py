@@ -28,12 +28,12 @@ MODULES = [
 ]
 
 
-def _documented(doc: str) -> set[str] | None:
-    """Names listed in the Parameters section of a numpydoc docstring (None: no section)."""
+def _documented(doc: str, section: str = "Parameters") -> set[str] | None:
+    """Names listed in a section (Parameters by default) of a numpydoc docstring (None: no section)."""
     lines = inspect.cleandoc(doc or "").splitlines()
     try:
         start = next(i for i, line in enumerate(lines[:-1])
-                     if line.strip() == "Parameters" and set(lines[i + 1].strip()) == {"-"})
+                     if line.strip() == section and set(lines[i + 1].strip()) == {"-"})
     except StopIteration:
         return None
     names: set[str] = set()

@@ -10,17 +10,17 @@ functionals has the Riesz form
 and the kernel :math:`\rho` *is* its memory. This package provides the kernels
 used throughout the book (scalar inputs, :math:`d = 1`):
 
-=========================  ==========================================================
-class                      :math:`\rho(t)`, :math:`t \ge 0`
-=========================  ==========================================================
-:class:`Exponential`       :math:`a\,e^{-\lambda t}`
-:class:`ExponentialSum`    :math:`\sum_k a_k e^{-\lambda_k t}`
-:class:`DampedOscillation` :math:`a\,e^{-\lambda t}\cos(\nu t)`
-:class:`PowerLaw`          :math:`a\,(1+t)^{-(1+\omega)}`
-:class:`Delayed`           :math:`a\,\exp(-((t-\ell)/\varsigma)^2)`
-:class:`Airy`              :math:`\mathrm{Ai}(k(t-\ell))`
-:class:`RampExponential`   :math:`a\,(t-\ell)_+^p\,e^{-\kappa t}`
-=========================  ==========================================================
+==========================  ==========================================================
+class                       :math:`\rho(t)`, :math:`t \ge 0`
+==========================  ==========================================================
+:class:`Exponential`        :math:`a\,e^{-\lambda t}`
+:class:`ExponentialSum`     :math:`\sum_k a_k e^{-\lambda_k t}`
+:class:`DampedOscillation`  :math:`a\,e^{-\lambda t}\cos(\nu t)`
+:class:`PowerLaw`           :math:`a\,(1+t)^{-(1+\omega)}`
+:class:`Delayed`            :math:`a\,\exp(-((t-\ell)/\varsigma)^2)`
+:class:`Airy`               :math:`\mathrm{Ai}(k(t-\ell))`
+:class:`RampExponential`    :math:`a\,(t-\ell)_+^p\,e^{-\kappa t}`
+==========================  ==========================================================
 
 Every kernel is a callable ``k(t)`` (vectorised, ``t >= 0``) that knows its own
 mathematics (:mod:`lrnn.kernels._base` describes the protocol):

@@ -115,7 +115,13 @@ class LaplaceMeasure:
         return self.density is None
 
     def scaled(self, factor: float) -> "LaplaceMeasure":
-        """The measure of :math:`a\\rho`."""
+        """The measure of :math:`a\\rho`: masses and density multiplied by :math:`a`.
+
+        Parameters
+        ----------
+        factor : float
+            The real factor :math:`a`.
+        """
         dens = None if self.density is None else (lambda u, g=self.density: factor * g(u))
         return LaplaceMeasure(self.points, factor * self.masses, dens, self.support)
 

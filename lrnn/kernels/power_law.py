@@ -168,7 +168,7 @@ class PowerLaw(Kernel):
 
     # ----------------------------------------------------------------- norms
     def norm(self, p: int = 2) -> float:
-        """Closed forms |a|/ω (p = 1) and |a|/√(1+2ω) (p = 2).
+        r"""Closed forms :math:`|a|/\omega` (p = 1) and :math:`|a|/\sqrt{1+2\omega}` (p = 2).
 
         Parameters
         ----------

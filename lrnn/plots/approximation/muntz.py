@@ -135,7 +135,8 @@ class MuntzView:
             line.set_ydata([max(level, _FLOOR)] * 2)
             line.set_visible(name in shown)
             text = self._plateau_text[name]
-            text.set_y(max(level, _FLOOR))
+            # a little off its line (log axis: a factor), so that neither the line nor the curve crosses the label
+            text.set_y(max(level, _FLOOR) * (1.1 if name == top else 1 / 1.15))
             text.set_va("bottom" if name == top else "top")
             text.set_text(f"plateau {level:.3f}")
             text.set_visible(name in shown and level > 1e-4)
