@@ -39,6 +39,7 @@ import numpy as np  # noqa: E402
 import lrnn  # noqa: E402
 from lrnn import LinearRNN, kernels, training  # noqa: E402
 from lrnn.plots import STYLE  # noqa: E402
+from lrnn.plots._style import new_figure  # noqa: E402
 from lrnn.plots import training as tp  # noqa: E402
 from lrnn.widgets import training as tw  # noqa: E402
 
@@ -199,7 +200,7 @@ def heavy_section():
 
 def naive_plateau_update(lag):
     """What the plateau widget did before: a new figure, drawn and encoded as PNG (the flow itself cached)."""
-    fig, axes = tp.new_figure(2, 1, width=3.4, height=2.9)
+    fig, axes = new_figure(2, 1, width=3.4, height=2.9)
     tp.draw_plateau(axes, lag)
     fig.savefig(io.BytesIO(), format="png")
     plt.close(fig)
@@ -207,7 +208,7 @@ def naive_plateau_update(lag):
 
 def naive_optimizer_update(lr, optimizer, width, lag):
     """A new figure with one run of lrnn.train (4000 steps), drawn and encoded as PNG."""
-    fig, ax = tp.new_figure(1, 1, width=6.0, height=3.2)
+    fig, ax = new_figure(1, 1, width=6.0, height=3.2)
     target, init, E = training.plateau_problem(lag, width=width)
     run = training.train(target, init, 4000, lr, optimizer)
     ok = np.isfinite(run.loss)
@@ -226,7 +227,7 @@ def naive_escape_update(w0, lags=(4.0, 5.0, 6.0, 7.0, 8.0)):
                                 freeze=(0,), n_points=150)
         taus.append(lrnn.escape_time(fl.loss, fl.times, drop=drop))
         pred.append(training.reduced_escape_estimates(g, w0, drop)["slaved"])
-    fig, ax = tp.new_figure(1, 1, width=6.0, height=3.4)
+    fig, ax = new_figure(1, 1, width=6.0, height=3.4)
     tp.escape_figure(np.array(lags), {"flow": np.array(taus), "estimate": np.array(pred)}, ax=ax)
     fig.savefig(io.BytesIO(), format="png")
     plt.close(fig)
