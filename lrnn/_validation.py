@@ -408,7 +408,11 @@ def float64_failures_name(argument: str, *, finite_result: bool = True, accuracy
                     raise
                 if str(exc).startswith("rtol = ") and accuracy in params:
                     # a kernel's horizon for a relative accuracy beyond float64 times: the accuracy asked for
-                    raise ValueError(f"{accuracy} is too small for this target: {exc}") from exc
+                    try:
+                        value = sig.bind(*args, **kwargs).arguments.get(accuracy, "?")
+                    except TypeError:
+                        value = "?"
+                    raise ValueError(f"{accuracy} = {value!r} is too small for this target: {exc}") from exc
                 raise fail(args, kwargs, str(exc)) from exc
             if finite_result and not _finite_everywhere(out):
                 raise fail(args, kwargs, "the result is not finite")

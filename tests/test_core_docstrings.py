@@ -10,11 +10,10 @@ parameters needs no section. The check reads the docstrings only (python-control
 """
 
 import dataclasses
-import importlib
 import inspect
 
 import pytest
-from test_plots_docstrings import _documented, _parameters
+from test_plots_docstrings import _documented, _parameters, _public_callables
 
 MODULES = [
     "lrnn.kernels", "lrnn.rnn", "lrnn.signals", "lrnn.distance",
@@ -24,27 +23,13 @@ MODULES = [
 ]
 
 
-def _public_callables():
-    for modname in MODULES:
-        module = importlib.import_module(modname)
-        names = getattr(module, "__all__", [n for n in vars(module) if not n.startswith("_")])
-        for name in names:
-            obj = getattr(module, name)
-            home = getattr(obj, "__module__", modname) or modname
-            # documented where it is defined; names defined in a private module (lrnn._muntz, …) or in a kernels
-            # submodule are public through this module's exports
-            if home != modname and not (home.startswith("lrnn._") or modname == "lrnn.kernels"):
-                continue
-            if inspect.isclass(obj):
-                yield f"{home}.{name}", obj
-                for attr, member in vars(obj).items():
-                    if not attr.startswith("_") and inspect.isfunction(member):
-                        yield f"{home}.{name}.{attr}", member
-            elif callable(obj):
-                yield f"{home}.{name}", obj
+def _exported_here(home: str, modname: str) -> bool:
+    """Documented where it is defined; names defined in a private module (lrnn._muntz, …) or in a kernels
+    submodule are public through the module that exports them."""
+    return home == modname or home.startswith("lrnn._") or modname == "lrnn.kernels"
 
 
-CALLABLES = sorted(dict(_public_callables()).items())
+CALLABLES = sorted(dict(_public_callables(MODULES, _exported_here)).items())
 
 
 @pytest.mark.parametrize("qualname, obj", CALLABLES, ids=[q for q, _ in CALLABLES])

@@ -50,21 +50,27 @@ def _documented(doc: str, section: str = "Parameters") -> set[str] | None:
     return names
 
 
-def _public_callables():
-    for modname in MODULES:
+def _public_callables(modules=MODULES, homes=lambda home, modname: home == modname):
+    """``(qualified name, object)`` of every public function, class and method the modules export.
+
+    ``homes(home, modname)`` says whether an object defined in module ``home`` is checked through ``modname``
+    (default: only where it is defined).
+    """
+    for modname in modules:
         module = importlib.import_module(modname)
         names = getattr(module, "__all__", [n for n in vars(module) if not n.startswith("_")])
         for name in names:
             obj = getattr(module, name)
-            if getattr(obj, "__module__", modname) != modname:
-                continue                                # documented where it is defined
+            home = getattr(obj, "__module__", modname) or modname
+            if not homes(home, modname):
+                continue
             if inspect.isclass(obj):
-                yield f"{modname}.{name}", obj
+                yield f"{home}.{name}", obj
                 for attr, member in vars(obj).items():
                     if not attr.startswith("_") and inspect.isfunction(member):
-                        yield f"{modname}.{name}.{attr}", member
+                        yield f"{home}.{name}.{attr}", member
             elif callable(obj):
-                yield f"{modname}.{name}", obj
+                yield f"{home}.{name}", obj
 
 
 CALLABLES = sorted(dict(_public_callables()).items())
