@@ -38,19 +38,38 @@ _EPS = float(np.finfo(float).eps)
 MODAL_RTOL = 1e-8
 
 try:  # pragma: no cover - depends on the environment
-    from threadpoolctl import threadpool_limits as _threadpool_limits
+    from threadpoolctl import ThreadpoolController as _ThreadpoolController
 except ImportError:  # pragma: no cover
-    _threadpool_limits = None
+    _ThreadpoolController = None
+
+#: The controller of the BLAS/LAPACK libraries loaded in this process, found once (finding them walks every
+#: loaded shared library, ~3 ms: too slow to repeat for each of the thousands of small solves of a figure).
+_CONTROLLER = None
+#: How deeply ``single_threaded`` blocks are nested (only the outermost one changes the thread count).
+_DEPTH = 0
+
+
+def _controller():
+    global _CONTROLLER
+    if _CONTROLLER is None:
+        _CONTROLLER = _ThreadpoolController()
+    return _CONTROLLER
 
 
 @contextlib.contextmanager
 def single_threaded():
-    """Run the block with BLAS/LAPACK limited to one thread (a no-op without ``threadpoolctl``)."""
-    if _threadpool_limits is None:
+    """Run the block with BLAS/LAPACK limited to one thread (a no-op without ``threadpoolctl``, and inside
+    an enclosing ``single_threaded`` block)."""
+    global _DEPTH
+    if _ThreadpoolController is None or _DEPTH > 0:
         yield
         return
-    with _threadpool_limits(limits=1, user_api="blas"):
-        yield
+    _DEPTH += 1
+    try:
+        with _controller().limit(limits=1, user_api="blas"):
+            yield
+    finally:
+        _DEPTH -= 1
 
 
 def is_real_diagonal(W: np.ndarray) -> bool:

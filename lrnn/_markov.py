@@ -350,23 +350,23 @@ def grid_l1_width_bound(target: Kernel | LinearRNN, epsilon: float, beta: float 
     ok = level < 1.0
     le, level = le[ok], level[ok]
     n1 = float(target.norm(1))
-    T = np.array([_tail_time(target, float(lv), n1) for lv in level])
+    T = _tail_times(target, level, n1)
     with np.errstate(over="ignore"):
         log10m = 0.5 * le / math.log(10.0) + 0.5 * beta * T / math.log(10.0)
     return float(min(max(np.max(log10m), 0.0), np.finfo(float).max))
 
 
-def _tail_time(target: Kernel, level: float, n1: float) -> float:
-    """A time T ≤ T_level, where ∫_T^∞|ρ| = level·‖ρ‖₁, as large as the kernel resolves it (capped at 1e300).
+def _tail_times(target: Kernel, levels: np.ndarray, n1: float) -> np.ndarray:
+    """Times T ≤ T_level, where ∫_T^∞|ρ| = level·‖ρ‖₁, as large as the kernel resolves them (capped at 1e300).
 
-    :meth:`Kernel.horizon` is exact where the tail has a closed form; elsewhere it bisects to 1e-6 relative from
-    above, and the result is moved down by that much, so that the width bound stays a lower bound.
+    The horizon is exact where the tail has a closed form; elsewhere it bisects to 1e-6 relative from above,
+    and such a time is moved down by that much, so that the width bound stays a lower bound.
     """
-    T = target.horizon(level)
-    if not T < T_CAP:
-        return T_CAP
-    if float(target.tail(T, absolute=True)) < level * n1 * (1.0 - 1e-9):
-        T *= 1.0 - 1e-6
+    T = np.array([min(float(target._horizon(float(lv))), T_CAP) for lv in levels])
+    inside = T < T_CAP
+    if inside.any():
+        short = np.asarray(target.tail(T[inside], absolute=True), dtype=float) < levels[inside] * n1 * (1.0 - 1e-9)
+        T[np.flatnonzero(inside)[short]] *= 1.0 - 1e-6
     return T
 
 

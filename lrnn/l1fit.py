@@ -250,6 +250,7 @@ def _residual_roots(resid, edges):
         with np.errstate(invalid="ignore", divide="ignore"):
             c = np.where(fb != fa, (a * fb - b * fa) / (fb - fa), 0.5 * (a + b))
         c = np.clip(c, np.minimum(a, b), np.maximum(a, b))
+        stuck = (c == a) | (c == b)              # the step rounds to an end: that end is the root in float64
         fc = resid(c)
         left = np.sign(fc) == np.sign(fa)     # the root is in [c, b]
         # Illinois: halve the value kept at an end that stays twice in a row
@@ -258,7 +259,7 @@ def _residual_roots(resid, edges):
         a, fa = np.where(left, c, a), np.where(left, fc, fa)
         b, fb = np.where(left, b, c), np.where(left, fb, fc)
         side = np.where(left, 1, -1)
-        if np.all(np.abs(b - a) <= 1e-14 * np.maximum(1.0, np.abs(a))) or np.all(fc == 0):
+        if np.all((np.abs(b - a) <= 1e-14 * np.maximum(1.0, np.abs(a))) | (fc == 0) | stuck):
             break
     return np.where(np.abs(fa) < np.abs(fb), a, b)
 

@@ -280,10 +280,18 @@ class Kernel(ABC):
         """
         Tarr = as_times("T", T)
         absolute = as_bool("absolute", absolute)
-        out = np.empty(Tarr.shape)
+        flat = Tarr.ravel()
+        # closed forms, for the whole array at once, where ρ keeps one sign beyond T; quadrature elsewhere
+        closed = np.array([not absolute or self._sign_definite_after(float(x)) for x in flat], dtype=bool)
+        out = np.empty(flat.shape)
         with np.errstate(over="ignore", invalid="ignore"):
-            for idx, x in np.ndenumerate(Tarr):
-                out[idx] = self._tail_value(float(x), absolute)
+            if closed.any():
+                out[closed] = self._tail_signed(flat[closed])
+                if absolute:
+                    out[closed] = np.abs(out[closed])
+            for i in np.flatnonzero(~closed):
+                out[i] = self._quad_tail(float(flat[i]), absolute=True)
+        out = out.reshape(Tarr.shape)
         self._finite(out, "the tail integral")
         return float(out) if out.ndim == 0 else out
 

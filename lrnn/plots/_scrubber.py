@@ -8,15 +8,18 @@ A scrubber is the HTML of matplotlib's JavaScript animation player (the ``Animat
   late or not at all (the player then only swaps frames);
 * the **axes are fixed across frames**: every frame is drawn once, the union of the frames' axis limits is
   applied to all of them (or the ``xlim``/``ylim`` given), so that stepping shows the change, not a rescaled axis;
-* frames are **vector (SVG) or 2× PNG** and the image is sized to its design width (``width`` per panel, in
-  inches at the CSS 96 px per inch) but never wider than the column;
+* frames are **vector (SVG) or 2× PNG** (PNG frames drawn in one pass on an Agg canvas, where ``savefig`` would
+  draw twice) and the image is sized to its design width (``width`` per panel, in inches at the CSS 96 px per
+  inch) but never wider than the column;
 * the control bar **wraps and shrinks** inside the column (its slider is at most 374 px wide, its buttons wrap),
   so that no control is cut off on a 390 px phone screen.
 """
 
 from __future__ import annotations
 
+import base64
 import html as _html
+import io
 import re
 import tempfile
 from collections.abc import Callable, Sequence
@@ -65,6 +68,43 @@ def _per_axes(spec, n: int, name: str) -> list:
 def _frame_axes(fig) -> list:
     """The figure's axes whose limits the scrubber fixes (colorbars keep their own)."""
     return [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
+
+
+def _png(fig, dpi: float) -> bytes:
+    """The figure as PNG bytes at ``dpi``, drawn in one pass on its own Agg canvas.
+
+    ``savefig`` draws a figure with a layout engine twice (once to solve the layout, once to render);
+    drawing the canvas solves the layout (if any) and renders in the same pass. Opaque figures are
+    written as RGB, the others as RGBA.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    fig.set_dpi(dpi)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    rgba = np.asarray(canvas.buffer_rgba())
+    pixels = rgba[..., :3] if np.all(rgba[..., 3] == 255) else rgba
+    buf = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(pixels)).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+class _PlayerWriter(HTMLWriter):
+    """Matplotlib's HTML player, with PNG frames drawn by :func:`_png` (one pass each) and no silent drops.
+
+    Matplotlib's writer silently drops the frames beyond its embedding limit; this one raises instead.
+    """
+
+    def grab_frame(self, **savefig_kwargs):
+        if self.frame_format != "png" or not hasattr(self, "_saved_frames"):  # pragma: no cover - other versions
+            return super().grab_frame(**savefig_kwargs)
+        data = base64.encodebytes(_png(self.fig, self.dpi)).decode("ascii")
+        self._total_bytes += len(data)
+        if self._total_bytes >= self._bytes_limit:
+            raise ValueError(f"the scrubber's frames exceed {_EMBED_LIMIT_MB:g} MB: use fewer values or smaller "
+                             "frames")
+        self._saved_frames.append(data)
 
 
 def scrubber(
@@ -144,8 +184,8 @@ def scrubber(
                 ax.set_xlim(xl)
                 ax.set_ylim(yl)
         # 3. render the frames into matplotlib's HTML player
-        writer = HTMLWriter(fps=1000.0 / interval, embed_frames=True, default_mode="once",
-                            embed_limit=_EMBED_LIMIT_MB)
+        writer = _PlayerWriter(fps=1000.0 / interval, embed_frames=True, default_mode="once",
+                               embed_limit=_EMBED_LIMIT_MB)
         writer.frame_format = frame_format
         dpi = 2 * CSS_PX_PER_INCH
         with tempfile.TemporaryDirectory() as tmp:

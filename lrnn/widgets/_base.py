@@ -193,8 +193,9 @@ class FastFigure(FigureImage):
     def __init__(self, ncols: int = 1, nrows: int = 1, width: float = 4.2, height: float = 3.2):
         from matplotlib.figure import Figure
 
-        from ..plots._style import figure_size, style_axes
+        from ..plots._style import figure_size, share_mathtext_layouts, style_axes
 
+        share_mathtext_layouts()
         figure = Figure(figsize=figure_size(ncols, nrows, width, height), layout="constrained", facecolor="white")
         axes = figure.subplots(nrows, ncols, squeeze=False)
         for ax in axes.ravel():

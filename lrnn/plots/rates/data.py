@@ -190,7 +190,8 @@ def _jackson_data(power: float, rate: float, widths: tuple) -> dict:
     bprime = rate / (alpha + 1)
     ms = np.array(widths)
     proof = np.array([L1.best_l1_fit(target, bprime * np.arange(1.0, m + 1.0)).error for m in ms])
-    unit = np.array([L1.best_l1_fit(target, np.arange(1.0, m + 1.0)).error for m in ms])
+    unit = proof.copy() if bprime == 1.0 else \
+        np.array([L1.best_l1_fit(target, np.arange(1.0, m + 1.0)).error for m in ms])      # the same grid at β' = 1
     tail = slice(-4, None) if ms.size >= 2 else slice(None)
     slope = (lambda e: float(np.polyfit(np.log(ms[tail]), np.log(e[tail]), 1)[0])) if ms.size >= 2 \
         else (lambda e: float("nan"))
