@@ -409,6 +409,18 @@ def test_integral_tail_and_horizon_match_quadrature(k):
         assert H < 1e6 or k.tail(H / 100, absolute=True) > rtol * n1
 
 
+@pytest.mark.parametrize("k", EVERY, ids=EVERY_IDS)
+def test_tail_of_an_array_is_the_tail_of_each_entry(k):
+    """Closed forms are evaluated on whole arrays, quadrature entry by entry: the values must not depend on it."""
+    T = np.array([[0.0, 0.3, 1.0], [2.5, 7.0, 40.0]])
+    for absolute in (False, True):
+        whole = k.tail(T, absolute=absolute)
+        assert whole.shape == T.shape
+        each = np.array([[k.tail(float(x), absolute=absolute) for x in row] for row in T])
+        assert np.allclose(whole, each, rtol=1e-13, atol=0)      # vectorised special functions: last bits
+    assert k.tail(np.empty((0,)), absolute=True).shape == (0,)
+
+
 def test_tails_and_horizons_in_closed_form():
     assert K.PowerLaw(0.5).horizon(1e-4) == pytest.approx(1e8 - 1, rel=1e-12)        # (1+T)^{-1/2} = 1e-4
     with pytest.raises(ValueError, match="rtol = 1e-12 is too small"):

@@ -243,6 +243,13 @@ def test_width_bound_against_a_fine_scan():
     assert L1.grid_l1_width_bound(K.PowerLaw(1.0), 0.5) == 0.0       # no information: the bound is m ≥ 1
 
 
+def test_width_bound_caps_the_horizon_instead_of_failing():
+    """For very long memory the time T_eta passes 1e300: the bound is then taken at the cap (still a lower bound)."""
+    got = L1.grid_l1_width_bound(K.PowerLaw(0.001), 1e-2)
+    assert math.isfinite(got) and got > 1e298                   # 0.5 * 1e300 / ln 10 at the cap
+    assert got <= 0.5 * 1e300 / math.log(10) * (1 + 1e-12)
+
+
 def test_width_bound_is_below_the_markov_width():
     for omega, eps in ((1.0, 0.1), (0.5, 0.05)):
         res = R.required_width(K.PowerLaw(omega), eps, p=1)

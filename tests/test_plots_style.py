@@ -135,3 +135,37 @@ def test_overview_figure_fits_the_page():
     assert fig.get_size_inches()[0] == pytest.approx(_style.PAGE_WIDTH)
     texts = [t.get_text() for ax in fig.axes for t in ax.texts]
     assert "3 units" in " ".join(texts) and r"1.8\times10^{21}" in " ".join(texts)
+
+
+def test_mathtext_layouts_are_shared_without_changing_a_pixel():
+    """Agg renderers share one mathtext parser (a formula is laid out once per session); pictures are unchanged."""
+    import subprocess
+    import sys
+
+    code = r"""
+import io, matplotlib
+matplotlib.use("Agg")
+import numpy as np
+from matplotlib.backends import backend_agg
+from matplotlib.figure import Figure
+from PIL import Image
+
+def png():
+    fig = Figure(figsize=(3, 2), layout="constrained")
+    ax = fig.subplots()
+    ax.plot([1, 10, 100], [1e-3, 1e-1, 1.0], label=r"$\rho(t)=(t-1)_+^{1.5}e^{-\kappa t}$")
+    ax.set_xscale("log"); ax.set_yscale("log"); ax.set_title(r"$\|\rho-\hat\rho\|_{L^1}$"); ax.legend()
+    buf = io.BytesIO(); fig.savefig(buf, format="png", dpi=150)
+    return np.asarray(Image.open(buf))
+
+before = png()
+from lrnn.plots._style import share_mathtext_layouts
+share_mathtext_layouts(); share_mathtext_layouts()
+a, b = backend_agg.RendererAgg(10, 10, 72), backend_agg.RendererAgg(20, 20, 100)
+assert a.mathtext_parser is b.mathtext_parser
+after, again = png(), png()
+assert np.array_equal(before, after) and np.array_equal(after, again)
+print("ok")
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr[-2000:]

@@ -126,6 +126,43 @@ def test_table_a_two_significant_digits():
         assert abs(R.exact_fit(K.PowerLaw(om), np.arange(1.0, 17))[1] / errs[0] - 1) < 1e-9
 
 
+def test_residual_energy_reuses_the_cauchy_matrix_of_a_node_set():
+    """The errors of many widths share their quadrature nodes: the kept Cauchy matrix must give the chunked sum."""
+    from lrnn import _blaschke as B
+
+    rng = np.random.default_rng(3)
+    z = np.sort(rng.uniform(1e-3, 1e3, 600))
+    masses = rng.standard_normal(600)
+    B._CAUCHY.clear()
+    values = [B.residual_energy(z, masses, np.cos(k * np.log(z))) for k in range(3)]
+    assert len(B._CAUCHY) == 1, "one node set, one kept matrix"
+    ref = [float(masses * np.cos(k * np.log(z)) @ (1.0 / np.add.outer(z, z)) @ (masses * np.cos(k * np.log(z))))
+           for k in range(3)]
+    assert np.allclose(values, ref, rtol=1e-12, atol=0)
+    with pytest.raises(ValueError):
+        next(iter(B._CAUCHY.values()))[0, 0] = 1.0              # read-only: a caller cannot corrupt it
+    for k in range(B._CAUCHY_SLOTS + 2):                        # a bounded number of matrices is kept
+        B.residual_energy(z + k + 1.0, masses, np.ones(600))
+    assert len(B._CAUCHY) == B._CAUCHY_SLOTS
+    big = np.linspace(1.0, 2.0, 2000)                           # too large to keep: chunked, nothing stored
+    B._CAUCHY.clear()
+    e = B.residual_energy(big, np.ones(2000), np.ones(2000))
+    assert not B._CAUCHY and e == pytest.approx(float(np.sum(1.0 / np.add.outer(big, big))), rel=1e-12)
+
+
+def test_single_threaded_blocks_nest_and_restore():
+    from threadpoolctl import threadpool_info
+
+    from lrnn._linalg import single_threaded
+
+    before = [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+    with single_threaded():
+        with single_threaded():
+            assert all(i["num_threads"] == 1 for i in threadpool_info() if i["user_api"] == "blas")
+        assert all(i["num_threads"] == 1 for i in threadpool_info() if i["user_api"] == "blas")
+    assert [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"] == before
+
+
 def test_table_b_two_significant_digits():
     for i, om in enumerate(OMEGAS):
         for j, m in enumerate(TABLE_B_M):

@@ -218,3 +218,41 @@ def test_steps_in_a_browser(tmp_path):
         assert first and second and first != second
     finally:
         drv.quit()
+
+
+def test_png_frames_match_savefig_pixel_for_pixel():
+    """Frames are drawn in one pass on an Agg canvas; the picture must be what ``savefig`` would write."""
+    import io
+
+    from PIL import Image
+
+    from lrnn.plots import new_figure
+
+    def draw(fig_axes):
+        fig, ax = fig_axes
+        ax.plot(T, np.exp(-T), label=r"$e^{-t}$")
+        ax.set_yscale("log")
+        ax.set_title(r"$\rho(t)=(t-1)_+^{1.5}e^{-t}$")
+        ax.legend()
+        return fig
+
+    ours = Image.open(io.BytesIO(_scrubber._png(draw(new_figure()), 2 * _scrubber.CSS_PX_PER_INCH)))
+    buf = io.BytesIO()
+    fig = draw(new_figure())
+    fig.savefig(buf, format="png", dpi=2 * _scrubber.CSS_PX_PER_INCH)
+    plt.close("all")
+    theirs = Image.open(io.BytesIO(buf.getvalue()))
+    assert ours.mode == "RGB", "an opaque frame is written without an alpha channel"
+    assert ours.size == theirs.size
+    assert np.array_equal(np.asarray(ours), np.asarray(theirs.convert("RGB")))
+
+
+def test_png_frames_keep_transparency():
+    from lrnn.plots import new_figure
+
+    fig, ax = new_figure()
+    fig.patch.set_alpha(0.0)
+    ax.plot(T, T)
+    data = _scrubber._png(fig, 96)
+    plt.close(fig)
+    assert data[25] == 6, "a figure with transparent pixels is written as RGBA (PNG colour type 6)"
