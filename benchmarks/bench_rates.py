@@ -10,7 +10,9 @@ Run by hand:  python benchmarks/bench_rates.py
 * Hankel singular values of a power law: Nyström discretisation (timing only);
 * widget updates (Python time of one slider move, image encoded): the views of the chapter are redrawn
   from cached data; the baseline is the Chapter 3 widget of the previous edition, which recomputed
-  a (p, γ) pair on demand (fits + new figure).
+  a (p, γ) pair on demand (fits + new figure);
+* Chapter 3's data in one Run All: array tails, the Proposition's width bound, L² errors of many widths
+  with the kept Cauchy matrix, one-pass scrubber frames, each against the way the previous edition did it.
 
 Both wall-clock and process (CPU) seconds are printed: on a shared machine the CPU time of this single-threaded
 code is the better estimate of an idle machine's wall time.
@@ -140,6 +142,67 @@ def main():
         print(f"| {name} | {1e3 * c:.0f} | {1e3 * w:.0f} | {1e3 * cached:.2f} |")
     print(f"\nPrevious edition's Jackson update (a new pair fitted on demand, extended precision): "
           f"{1e3 * t_old:.0f} ms CPU; ratio to a fresh view now: {t_old / rows[0][1]:.1f}x")
+
+    print("\n## Chapter 3's data in one Run All (what the notebook computes once per session)")
+    run_all_paths()
+
+
+def run_all_paths():
+    """The paths a Run All of Chapter 3 repeats thousands of times, against the way they were done before."""
+    import io
+
+    from lrnn import _blaschke as B
+    from lrnn.plots import _scrubber
+    from lrnn.plots._style import new_figure
+
+    rows = []
+    k = K.PowerLaw(0.25)
+    T = np.exp(np.linspace(0.0, 40.0, 3000))
+    ours = cpu_seconds(lambda: k.tail(T, absolute=True))
+    loop = cpu_seconds(lambda: [k.tail(float(t), absolute=True) for t in T], repeat=1)
+    rows.append(("tail of a power law at 3000 times", "one array call", ours, "a call per time", loop))
+
+    p01 = K.PowerLaw(0.1)
+    ours = cpu_seconds(lambda: L1.grid_l1_width_bound(p01, 1e-2))
+    le = np.concatenate([np.linspace(-700.0, -31.0, 670), np.linspace(-30.0, -1e-9, 3001)])
+    level = 1e-2 * (1.0 + np.exp(le)) + np.exp(le)
+
+    def per_eta():
+        """The previous edition: a validated horizon and tail call for each eta."""
+        return [p01.tail(p01.horizon(float(lv)), absolute=True) for lv in level[level < 1.0]]
+
+    rows.append(("Proposition's width bound (3671 values of eta)", "horizons, then one tail call", ours,
+                 "horizon and tail per eta", cpu_seconds(per_eta, repeat=1)))
+
+    widths = np.unique(np.round(np.logspace(0, 8, 33)))
+    B._CAUCHY.clear()
+    ours = cpu_seconds(lambda: R.fixed_grid_errors(k, widths))
+    slots = B._CAUCHY_SLOTS
+    B._CAUCHY_SLOTS = 0                                        # a fresh Cauchy matrix for every width
+    try:
+        fresh = cpu_seconds(lambda: R.fixed_grid_errors(k, widths))
+    finally:
+        B._CAUCHY_SLOTS = slots
+    rows.append(("L2 errors, grid k, 33 widths up to 1e8", "Cauchy matrix kept per node set", ours,
+                 "a new Cauchy matrix per width", fresh))
+
+    data = P.width_data(0.25)
+
+    def frame(render):
+        fig, axes = new_figure(2, 1, 4.2, 3.6)
+        P.draw_errors_versus_width(axes, data)
+        render(fig)
+        plt.close(fig)
+
+    dpi = 2 * _scrubber.CSS_PX_PER_INCH
+    ours = cpu_seconds(lambda: frame(lambda fig: _scrubber._png(fig, dpi)))
+    save = cpu_seconds(lambda: frame(lambda fig: fig.savefig(io.BytesIO(), format="png", dpi=dpi)))
+    rows.append(("one 2x PNG scrubber frame (two panels)", "one Agg pass", ours, "savefig (layout pass + render)",
+                 save))
+    print("| task | now | CPU [ms] | before | CPU [ms] | ratio |")
+    print("|---|---|---|---|---|---|")
+    for task, how, t, base, tb in rows:
+        print(f"| {task} | {how} | {1e3 * t:.1f} | {base} | {1e3 * tb:.1f} | {tb / t:.1f}x |")
 
 
 if __name__ == "__main__":
