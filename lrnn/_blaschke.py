@@ -421,6 +421,14 @@ _CAUCHY_SLOTS = 3
 _CAUCHY_BYTES = 20 * 2**20
 
 
+def _cauchy_rows(rows: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """The rows 1/(r_i + z_j) for ``rows`` r against the nodes ``z`` (formed in place: one block of memory)."""
+    block = np.add.outer(rows, z)
+    with np.errstate(under="ignore"):
+        np.reciprocal(block, out=block)
+    return block
+
+
 def _cauchy_matrix(z: np.ndarray) -> np.ndarray | None:
     """The matrix 1/(z_i + z_j) for the node set ``z`` (cached), or None when it is too large to keep."""
     if z.size * z.size * np.dtype(np.result_type(z, 1.0)).itemsize > _CAUCHY_BYTES:
@@ -428,9 +436,7 @@ def _cauchy_matrix(z: np.ndarray) -> np.ndarray | None:
     key = z.dtype.str.encode() + z.tobytes()
     cauchy = _CAUCHY.pop(key, None)
     if cauchy is None:
-        cauchy = np.add.outer(z, z)
-        with np.errstate(under="ignore"):
-            np.reciprocal(cauchy, out=cauchy)
+        cauchy = _cauchy_rows(z, z)
         cauchy.setflags(write=False)
     _CAUCHY[key] = cauchy                                  # most recently used last
     while len(_CAUCHY) > _CAUCHY_SLOTS:
@@ -458,9 +464,7 @@ def residual_energy(points: np.ndarray, masses: np.ndarray, bvalues: np.ndarray)
     with np.errstate(under="ignore"):
         for start in range(0, n, step):
             blk = slice(start, start + step)
-            block = np.add.outer(z[blk], z)
-            np.reciprocal(block, out=block)                # in place: one block of memory, not two
-            total += complex(F[blk] @ block @ F).real
+            total += complex(F[blk] @ _cauchy_rows(z[blk], z) @ F).real
     return float(total)
 
 

@@ -280,27 +280,26 @@ class Kernel(ABC):
         """
         Tarr = as_times("T", T)
         absolute = as_bool("absolute", absolute)
-        flat = Tarr.ravel()
-        # closed forms, for the whole array at once, where ρ keeps one sign beyond T; quadrature elsewhere
-        closed = np.array([not absolute or self._sign_definite_after(float(x)) for x in flat], dtype=bool)
-        out = np.empty(flat.shape)
-        with np.errstate(over="ignore", invalid="ignore"):
-            if closed.any():
-                out[closed] = self._tail_signed(flat[closed])
-                if absolute:
-                    out[closed] = np.abs(out[closed])
-            for i in np.flatnonzero(~closed):
-                out[i] = self._quad_tail(float(flat[i]), absolute=True)
-        out = out.reshape(Tarr.shape)
+        out = self._tails(Tarr.ravel(), absolute).reshape(Tarr.shape)
         self._finite(out, "the tail integral")
         return float(out) if out.ndim == 0 else out
 
+    def _tails(self, T: np.ndarray, absolute: bool) -> np.ndarray:
+        """:meth:`tail` for a flat array of validated times: closed forms on the whole array where ρ keeps one
+        sign beyond T (always, for the signed tail), quadrature time by time elsewhere."""
+        closed = np.array([not absolute or self._sign_definite_after(float(x)) for x in T], dtype=bool)
+        out = np.empty(T.shape)
+        with np.errstate(over="ignore", invalid="ignore"):
+            if closed.any():
+                out[closed] = self._tail_signed(T[closed])
+                if absolute:
+                    out[closed] = np.abs(out[closed])
+            for i in np.flatnonzero(~closed):
+                out[i] = self._quad_tail(float(T[i]), absolute=True)
+        return out
+
     def _tail_value(self, T: float, absolute: bool) -> float:
-        if not absolute:
-            return float(self._tail_signed(np.array([T]))[0])
-        if self._sign_definite_after(T):
-            return abs(float(self._tail_signed(np.array([T]))[0]))
-        return self._quad_tail(T, absolute=True)
+        return float(self._tails(np.array([T]), absolute)[0])
 
     def _sign_definite_after(self, T: float) -> bool:
         """ρ keeps one sign on [T, ∞) (subclasses that know it say so)."""
@@ -356,8 +355,13 @@ class Kernel(ABC):
             lo, hi = hi, 2.0 * hi
             if hi > T_MAX:
                 return math.inf
-        for _ in range(60):
-            if hi - lo <= 1e-6 * hi:
+        return self._bisect_tail(lo, hi, level, rtol=1e-6, steps=60)
+
+    def _bisect_tail(self, lo: float, hi: float, level: float, rtol: float, steps: int) -> float:
+        """Bisection for the time where ∫_T^∞|ρ| falls to ``level`` (above it at ``lo``, not at ``hi``): the
+        upper end once the bracket is ``rtol`` relative (or after ``steps`` halvings)."""
+        for _ in range(steps):
+            if hi - lo <= rtol * max(hi, 1e-300):
                 break
             mid = 0.5 * (lo + hi)
             if self._tail_value(mid, True) > level:

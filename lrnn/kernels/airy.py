@@ -200,15 +200,7 @@ class Airy(Kernel):
         lo, hi = self.lag, edges[-1]
         if self._tail_value(lo, True) <= level:
             return lo
-        for _ in range(200):
-            if hi - lo <= 1e-9 * max(hi, 1e-300):
-                break
-            mid = 0.5 * (lo + hi)
-            if self._tail_value(mid, True) > level:
-                lo = mid
-            else:
-                hi = mid
-        return hi
+        return self._bisect_tail(lo, hi, level, rtol=1e-9, steps=200)
 
     def _min_timescale(self):
         return self._timescale / max(1.0, math.sqrt(self.scale * self.lag))

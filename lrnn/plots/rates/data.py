@@ -189,9 +189,9 @@ def _jackson_data(power: float, rate: float, widths: tuple) -> dict:
     alpha = int(math.ceil(power) - 1)
     bprime = rate / (alpha + 1)
     ms = np.array(widths)
-    proof = np.array([L1.best_l1_fit(target, bprime * np.arange(1.0, m + 1.0)).error for m in ms])
-    unit = proof.copy() if bprime == 1.0 else \
-        np.array([L1.best_l1_fit(target, np.arange(1.0, m + 1.0)).error for m in ms])      # the same grid at β' = 1
+    errors = {b: np.array([L1.best_l1_fit(target, b * np.arange(1.0, m + 1.0)).error for m in ms])
+              for b in {bprime, 1.0}}                  # one grid when β' = 1
+    proof, unit = errors[bprime], errors[1.0].copy()
     tail = slice(-4, None) if ms.size >= 2 else slice(None)
     slope = (lambda e: float(np.polyfit(np.log(ms[tail]), np.log(e[tail]), 1)[0])) if ms.size >= 2 \
         else (lambda e: float("nan"))
